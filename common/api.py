@@ -1,0 +1,102 @@
+"""API plumbing shared by every app: one error format and pagination."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from common.exceptions import ApplicationError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per-field messages, for validation errors.",
+    )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Seconds until the limit resets (429 only)."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx response."""
+
+    error = ErrorDetailSerializer()
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub_key, sub_value in _flatten(value).items():
+                    out[f"{key}.{sub_key}"] = sub_value
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for index, item in enumerate(value):
+                    for sub_key, sub_value in _flatten(item).items():
+                        out[f"{key}[{index}].{sub_key}"] = sub_value
+            elif isinstance(value, list):
+                out[key] = [str(v) for v in value]
+            else:
+                out[key] = [str(value)]
+        return out
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(v) for v in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def error_response(
+    *, code: str, message: str, http_status: int, **extra: Any
+) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response({"error": body}, status=http_status)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render every API error as {"error": {"code", "message", ...}}."""
+    if isinstance(exc, ApplicationError):
+        return error_response(
+            code=exc.code, message=exc.message, http_status=exc.status, **exc.extra
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "error": {
+                "code": "invalid",
+                "message": "The request has invalid fields.",
+                "fields": _flatten(exc.detail),
+            }
+        }
+        return response
+
+    detail = exc.detail
+    message = str(detail if not isinstance(detail, (list, dict)) else exc.default_detail)
+    body: dict[str, Any] = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code, "message": message}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        body["retry_after"] = int(exc.wait + 0.999)
+    response.data = {"error": body}
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    return response

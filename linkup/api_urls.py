@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path(
+        "docs/",
+        login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path("v1/", include("profiles.api_urls")),
+]

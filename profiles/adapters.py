@@ -1,0 +1,24 @@
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+from profiles.validators import handle_validator
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        username = username.strip().lower()
+        handle_validator(username)
+        return super().clean_username(username, shallow=shallow)
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return True
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        from profiles.services import profile_create
+
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            profile_create(user=user, full_name=form.cleaned_data.get("full_name", ""))
+        return user

@@ -1,0 +1,69 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from connections import graph
+from profiles.models import User
+from profiles.services import api_token_create
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    # Throttle and rate-limit counters live in the cache: start every test clean.
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def make_member(db):
+    def make(handle: str, **profile: object) -> User:
+        kwargs = {f"profile__{k}": v for k, v in profile.items()}
+        return UserFactory(username=handle, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_member) -> User:
+    return make_member("alice", full_name="Alice Archer")
+
+
+@pytest.fixture
+def bob(make_member) -> User:
+    return make_member("bob", full_name="Bob Baker")
+
+
+@pytest.fixture
+def carol(make_member) -> User:
+    return make_member("carol", full_name="Carol Chen")
+
+
+@pytest.fixture
+def connect():
+    def do(a: User, b: User) -> None:
+        graph.add_edge(a.pk, b.pk)
+
+    return do
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """An APIClient authenticated with a fresh personal token of `member`."""
+
+    def make(member: User) -> APIClient:
+        _, key = api_token_create(user=member, name="test")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make
