@@ -58,9 +58,7 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     return {"non_field_errors": [str(detail)]}
 
 
-def error_response(
-    *, code: str, message: str, http_status: int, **extra: Any
-) -> Response:
+def error_response(*, code: str, message: str, http_status: int, **extra: Any) -> Response:
     body: dict[str, Any] = {"code": code, "message": message}
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response({"error": body}, status=http_status)
@@ -93,7 +91,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     detail = exc.detail
     message = str(detail if not isinstance(detail, (list, dict)) else exc.default_detail)
-    body: dict[str, Any] = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code, "message": message}
+    body: dict[str, Any] = {
+        "code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
+        "message": message,
+    }
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         body["retry_after"] = int(exc.wait + 0.999)
     response.data = {"error": body}

@@ -15,9 +15,7 @@ from connections.models import Connection
 
 
 def first_degree_ids(member_id: int) -> list[int]:
-    return list(
-        Connection.objects.filter(member_id=member_id).values_list("other_id", flat=True)
-    )
+    return list(Connection.objects.filter(member_id=member_id).values_list("other_id", flat=True))
 
 
 def connection_count(member_id: int) -> int:

@@ -1,7 +1,7 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from profiles.validators import handle_validator
 
@@ -11,6 +11,16 @@ class AccountAdapter(DefaultAccountAdapter):
         username = username.strip().lower()
         handle_validator(username)
         return super().clean_username(username, shallow=shallow)
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        # The password was right but the member is suspended: show the inactive page
+        # (the member proved who they are, so saying so reveals nothing to others).
+        if getattr(user, "is_suspended", False):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return True

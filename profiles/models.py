@@ -130,7 +130,11 @@ class Position(models.Model):
     @property
     def period(self) -> str:
         start = self.start_date.strftime("%b %Y")
-        end = "present" if self.is_current or self.end_date is None else self.end_date.strftime("%b %Y")
+        end = (
+            "present"
+            if self.is_current or self.end_date is None
+            else self.end_date.strftime("%b %Y")
+        )
         return f"{start} – {end}"
 
 

@@ -57,9 +57,7 @@ def profile_update(*, profile: Profile, data: Mapping[str, Any]) -> Profile:
 
 def _check_position(values: Mapping[str, Any]) -> None:
     if values.get("is_current") and values.get("end_date"):
-        raise ApplicationError(
-            "A current position has no end date.", code="invalid", status=400
-        )
+        raise ApplicationError("A current position has no end date.", code="invalid", status=400)
     end, start = values.get("end_date"), values.get("start_date")
     if end and start and end < start:
         raise ApplicationError("The end date is before the start date.", code="invalid", status=400)
@@ -139,7 +137,7 @@ def profile_replace_nested(
     education: list[Mapping[str, Any]] | None = None,
     skills: list[str] | None = None,
 ) -> Profile:
-    """Replace whole lists (the API's PATCH semantics for nested lists). None leaves a list alone."""
+    """Replace whole lists (the API PATCH semantics for nested lists); None leaves one alone."""
     if positions is not None:
         profile.positions.all().delete()
         for item in positions:
@@ -191,7 +189,9 @@ def profile_set_photo(*, profile: Profile, upload: UploadedFile) -> Profile:
     image.save(out, format="JPEG", quality=85, optimize=True)
 
     old = profile.photo.name if profile.photo else None
-    profile.photo.save(f"{profile.user_id}-{uuid.uuid4().hex[:12]}.jpg", ContentFile(out.getvalue()), save=False)
+    profile.photo.save(
+        f"{profile.user_id}-{uuid.uuid4().hex[:12]}.jpg", ContentFile(out.getvalue()), save=False
+    )
     profile.save(update_fields=["photo", "updated_at"])
     if old:
         profile.photo.storage.delete(old)
@@ -244,6 +244,9 @@ def api_token_create(
 
 
 def api_token_revoke(*, token: ApiToken) -> bool:
-    return ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    ) == 1
+    return (
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        == 1
+    )

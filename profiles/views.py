@@ -86,7 +86,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             services.profile_update(profile=profile, data=form.cleaned_data)
             messages.success(request, "Profile saved.")
             return redirect("profile-edit")
-        return render(request, "profiles/edit.html", _edit_context(profile, profile_form=form), status=400)
+        return render(
+            request, "profiles/edit.html", _edit_context(profile, profile_form=form), status=400
+        )
     return render(request, "profiles/edit.html", _edit_context(profile))
 
 
@@ -102,7 +104,9 @@ def photo_upload(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Photo updated.")
             return redirect("profile-edit")
-    return render(request, "profiles/edit.html", _edit_context(profile, photo_form=form), status=400)
+    return render(
+        request, "profiles/edit.html", _edit_context(profile, photo_form=form), status=400
+    )
 
 
 @require_POST
@@ -135,7 +139,10 @@ def _section_response(
         return render(request, template, context)
     if form is not None:
         return render(
-            request, "profiles/edit.html", _edit_context(profile, **{form_name: form}), status=status
+            request,
+            "profiles/edit.html",
+            _edit_context(profile, **{form_name: form}),
+            status=status,
         )
     return redirect(reverse("profile-edit") + f"#{section}")
 

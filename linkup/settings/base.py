@@ -148,8 +148,22 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_BLACKLIST = [
-    "admin", "api", "in", "me", "accounts", "static", "media", "network",
-    "settings", "linkup", "support", "help", "about", "login", "logout", "signup",
+    "admin",
+    "api",
+    "in",
+    "me",
+    "accounts",
+    "static",
+    "media",
+    "network",
+    "settings",
+    "linkup",
+    "support",
+    "help",
+    "about",
+    "login",
+    "logout",
+    "signup",
 ]
 ACCOUNT_SIGNUP_FORM_CLASS = "profiles.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
@@ -251,6 +265,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+FORMS_URLFIELD_ASSUME_HTTPS = True
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 
 LOGGING = {
