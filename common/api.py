@@ -21,7 +21,8 @@ class Pagination(PageNumberPagination):
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(
+    # The metaclass moves declared fields aside, so this does not shadow Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Per-field messages, for validation errors.",
@@ -95,8 +96,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         "code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
         "message": message,
     }
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        body["retry_after"] = int(exc.wait + 0.999)
+    wait = getattr(exc, "wait", None) if isinstance(exc, exceptions.Throttled) else None
+    if wait is not None:
+        body["retry_after"] = int(wait + 0.999)
     response.data = {"error": body}
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Token realm="api"'

@@ -182,11 +182,11 @@ def profile_set_photo(*, profile: Profile, upload: UploadedFile) -> Profile:
         raise ApplicationError(
             "Use a JPEG, PNG, WebP or GIF photo.", code="photo_invalid", status=400
         )
-    image = ImageOps.exif_transpose(image).convert("RGB")
+    upright = ImageOps.exif_transpose(image).convert("RGB")
     size = settings.PHOTO_SIZE
-    image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+    square = ImageOps.fit(upright, (size, size), method=Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)
+    square.save(out, format="JPEG", quality=85, optimize=True)
 
     old = profile.photo.name if profile.photo else None
     profile.photo.save(
@@ -201,7 +201,7 @@ def profile_set_photo(*, profile: Profile, upload: UploadedFile) -> Profile:
 def profile_remove_photo(*, profile: Profile) -> Profile:
     if profile.photo:
         name = profile.photo.name
-        profile.photo = ""  # type: ignore[assignment]
+        profile.photo = ""
         profile.save(update_fields=["photo", "updated_at"])
         profile.photo.storage.delete(name)
     return profile

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.forms import Form
+from django.forms import BaseForm as Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = request.user if request.user.is_authenticated else None
-    profile = selectors.profile_for_viewer(handle=handle, viewer=viewer)  # type: ignore[arg-type]
+    profile = selectors.profile_for_viewer(handle=handle, viewer=viewer)
     is_self = viewer is not None and viewer.pk == profile.user_id
     return render(
         request,
@@ -53,7 +53,7 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
         {
             "profile": profile,
             "is_self": is_self,
-            "show_contact": selectors.can_see_contact(viewer=viewer, member_id=profile.user_id),  # type: ignore[arg-type]
+            "show_contact": selectors.can_see_contact(viewer=viewer, member_id=profile.user_id),
             "connection_count": graph.connection_count(profile.user_id),
             "completeness": selectors.profile_completeness(profile) if is_self else None,
         },

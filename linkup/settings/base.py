@@ -263,7 +263,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when Redis is down: give up quickly;
 # the database row that asked for the work stays as the record.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "purge-expired": {"task": "common.tasks.purge_expired", "schedule": 60 * 60},
+}
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
