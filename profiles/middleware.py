@@ -1,6 +1,8 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 
 
@@ -19,3 +21,22 @@ class SuspendedMemberLogoutMiddleware:
         if user is not None and getattr(user, "is_suspended", False):
             logout(request)
         return self.get_response(request)
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Django's login-required default for pages, leaving the API to DRF.
+
+    API views authenticate with tokens as well as sessions and must answer
+    401 in the API's JSON error format, never a redirect to the login page.
+    """
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
