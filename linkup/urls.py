@@ -26,3 +26,5 @@ if settings.DEBUG:
             {"document_root": settings.MEDIA_ROOT},
         )
     ]
+
+handler404 = "common.api.not_found_view"

@@ -1,2 +1,10 @@
+from django.urls import URLPattern, path
 
-urlpatterns: list = []
+from profiles import api
+
+urlpatterns: list[URLPattern] = [
+    path("auth/token/", api.AuthTokenApi.as_view(), name="api-auth-token"),
+    path("me/", api.MeApi.as_view(), name="api-me"),
+    path("me/photo/", api.MePhotoApi.as_view(), name="api-me-photo"),
+    path("profiles/<str:handle>/", api.ProfileDetailApi.as_view(), name="api-profile-detail"),
+]

@@ -103,7 +103,12 @@ class TestProfileEditing:
         client.force_login(alice)
         response = client.post(
             reverse("position-add"),
-            {"title": "Editor", "organization": "Penguin", "start_date": "2019-03", "is_current": "on"},
+            {
+                "title": "Editor",
+                "organization": "Penguin",
+                "start_date": "2019-03",
+                "is_current": "on",
+            },
         )
         assert response.status_code == 302
         position = Position.objects.get(profile=alice.profile)
@@ -114,7 +119,12 @@ class TestProfileEditing:
         client.force_login(alice)
         response = client.post(
             reverse("position-add"),
-            {"title": "Editor", "organization": "Penguin", "start_date": "2019-03", "end_date": "2021-05"},
+            {
+                "title": "Editor",
+                "organization": "Penguin",
+                "start_date": "2019-03",
+                "end_date": "2021-05",
+            },
             HTTP_HX_REQUEST="true",
         )
         assert response.status_code == 200
@@ -126,7 +136,12 @@ class TestProfileEditing:
         client.force_login(alice)
         response = client.post(
             reverse("position-add"),
-            {"title": "Editor", "organization": "Penguin", "start_date": "2020-03", "end_date": "2019-01"},
+            {
+                "title": "Editor",
+                "organization": "Penguin",
+                "start_date": "2020-03",
+                "end_date": "2019-01",
+            },
         )
         assert response.status_code == 400
         assert "before the start month" in response.content.decode()
@@ -134,7 +149,11 @@ class TestProfileEditing:
 
     def test_cannot_delete_someone_elses_position(self, client, alice, bob):
         position = Position.objects.create(
-            profile=bob.profile, title="CTO", organization="Acme", start_date="2020-01-01", is_current=True
+            profile=bob.profile,
+            title="CTO",
+            organization="Acme",
+            start_date="2020-01-01",
+            is_current=True,
         )
         client.force_login(alice)
         assert client.post(reverse("position-delete", args=[position.pk])).status_code == 404
@@ -144,7 +163,9 @@ class TestProfileEditing:
         client.force_login(alice)
         client.post(reverse("skill-add"), {"name": "Indexing"}, HTTP_HX_REQUEST="true")
         client.post(reverse("skill-add"), {"name": "indexing"}, HTTP_HX_REQUEST="true")
-        assert list(Skill.objects.filter(profile=alice.profile).values_list("name", flat=True)) == ["Indexing"]
+        assert list(Skill.objects.filter(profile=alice.profile).values_list("name", flat=True)) == [
+            "Indexing"
+        ]
         skill = Skill.objects.get(profile=alice.profile)
         response = client.post(reverse("skill-delete", args=[skill.pk]), HTTP_HX_REQUEST="true")
         assert response.status_code == 200
@@ -154,7 +175,13 @@ class TestProfileEditing:
         client.force_login(alice)
         response = client.post(
             reverse("education-add"),
-            {"school": "MIT", "degree": "MSc", "field_of_study": "Aero", "start_year": 2001, "end_year": 2003},
+            {
+                "school": "MIT",
+                "degree": "MSc",
+                "field_of_study": "Aero",
+                "start_year": 2001,
+                "end_year": 2003,
+            },
         )
         assert response.status_code == 302
         assert alice.profile.education.get().school == "MIT"
