@@ -1,17 +1,59 @@
 """The member graph. The only module that knows how connections are stored.
 
-Layout: table connections_connection, one row per direction, primary key
-(member_id, other_id). Every function here takes and returns member ids.
+Layout: table connections_connection holds one row per direction of every
+connection, primary key (member_id, other_id). "Neighbours of X" is one range
+scan of that index, and 2nd/3rd-degree questions are joins of it with itself.
+
+Every function takes and returns member ids. Functions that answer a
+*viewer's* question (degrees, mutual connections, paths) leave out hidden
+members: suspended or deactivated members anywhere, and members who block
+the viewer or whom the viewer blocks.
 """
 
+import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection as db
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from connections.models import Connection
+
+EDGES = "connections_connection"
+
+# A member is hidden site-wide when suspended or deactivated. Probes the tiny
+# partial index user_hidden, so it costs next to nothing per row.
+VISIBLE = (
+    "NOT EXISTS (SELECT 1 FROM profiles_user h"
+    " WHERE h.id = {col} AND (h.is_suspended OR NOT h.is_active))"
+)
+
+# Members hidden from the viewer %(v)s by a block, in either direction.
+BLOCKED_CTE = """
+blocked AS (
+    SELECT blocked_id AS id FROM connections_block WHERE blocker_id = %(v)s
+    UNION
+    SELECT blocker_id FROM connections_block WHERE blocked_id = %(v)s
+)"""
+
+# The viewer's visible 1st-degree connections.
+N1_CTE = f"""
+n1 AS MATERIALIZED (
+    SELECT c.other_id AS id FROM {EDGES} c
+    WHERE c.member_id = %(v)s AND {VISIBLE.format(col="c.other_id")}
+)"""
+
+
+def _rows(sql: str, params: dict[str, object] | Sequence[object]) -> list[tuple]:
+    with db.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+# -- 1st degree ---------------------------------------------------------------
 
 
 def first_degree_ids(member_id: int) -> list[int]:
@@ -19,7 +61,12 @@ def first_degree_ids(member_id: int) -> list[int]:
 
 
 def connection_count(member_id: int) -> int:
-    return Connection.objects.filter(member_id=member_id).count()
+    """Exact and current: the number of the member's visible connections."""
+    return _rows(
+        f"SELECT count(*) FROM {EDGES} c WHERE c.member_id = %(v)s"
+        f" AND {VISIBLE.format(col='c.other_id')}",
+        {"v": member_id},
+    )[0][0]
 
 
 def are_connected(a: int, b: int) -> bool:
@@ -40,6 +87,28 @@ def connected_among(member_id: int, others: Iterable[int]) -> set[int]:
     )
 
 
+def connections_of(member_id: int) -> QuerySet[Connection]:
+    """The member's connection rows (`other`, `created_at`, the member's private `note`)."""
+    return Connection.objects.filter(member_id=member_id)
+
+
+def connection_note(member_id: int, other_id: int) -> str | None:
+    """The member's private note about a connection; None if they are not connected."""
+    return (
+        Connection.objects.filter(member_id=member_id, other_id=other_id)
+        .values_list("note", flat=True)
+        .first()
+    )
+
+
+def set_connection_note(member_id: int, other_id: int, note: str) -> bool:
+    """Only the member's own direction carries their note: the other never sees it."""
+    return Connection.objects.filter(member_id=member_id, other_id=other_id).update(note=note) == 1
+
+
+# -- writes ---------------------------------------------------------------------
+
+
 @transaction.atomic
 def add_edge(a: int, b: int, *, at: datetime | None = None) -> bool:
     """Connect a and b (both directions). Returns False if they already were."""
@@ -48,7 +117,7 @@ def add_edge(a: int, b: int, *, at: datetime | None = None) -> bool:
     at = at or timezone.now()
     with db.cursor() as cur:
         cur.execute(
-            "INSERT INTO connections_connection (member_id, other_id, created_at, note)"
+            f"INSERT INTO {EDGES} (member_id, other_id, created_at, note)"
             " VALUES (%s, %s, %s, ''), (%s, %s, %s, '')"
             " ON CONFLICT DO NOTHING",
             [a, b, at, b, a, at],
@@ -58,14 +127,13 @@ def add_edge(a: int, b: int, *, at: datetime | None = None) -> bool:
 
 @transaction.atomic
 def remove_edge(a: int, b: int) -> bool:
+    """Disconnect a and b (both directions). Returns False if they were not connected."""
     deleted, _ = Connection.objects.filter(member_id__in=[a, b], other_id__in=[a, b]).delete()
     return deleted > 0
 
 
 def copy_edges(pairs: Sequence[tuple[int, int]], *, at: datetime) -> int:
     """Bulk-load undirected pairs (a < b, no duplicates) with COPY. For seeding and benchmarks."""
-    import io
-
     buf = io.StringIO()
     stamp = at.isoformat()
     for a, b in pairs:
@@ -73,7 +141,156 @@ def copy_edges(pairs: Sequence[tuple[int, int]], *, at: datetime) -> int:
     buf.seek(0)
     with db.cursor() as cur:
         cur.copy_expert(
-            "COPY connections_connection (member_id, other_id, created_at, note) FROM STDIN",
+            f"COPY {EDGES} (member_id, other_id, created_at, note) FROM STDIN",
             buf,
         )
     return 2 * len(pairs)
+
+
+# -- degrees and mutual connections ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Closeness:
+    """How a viewer relates to another member."""
+
+    degree: int | None  # 0 self, 1, 2, 3, or None: out of network (or hidden)
+    mutual_count: int
+
+
+# One query for a whole page of members: for each target t,
+#   degree 1  t is in N1(v);
+#   degree 2  some neighbour of t is in N1(v) (then mutual_count > 0);
+#   degree 3  some neighbour of a neighbour of t is in N1(v): a bidirectional
+#             meet, N(t) against N2(v), probing the primary key from t's side
+#             so that a hub in the viewer's network does not blow up the work.
+CLOSENESS_SQL = f"""
+WITH {BLOCKED_CTE.strip()},
+{N1_CTE.strip()}
+SELECT t.id,
+       (SELECT count(*) FROM {EDGES} c JOIN n1 ON n1.id = c.other_id
+        WHERE c.member_id = t.id AND c.other_id NOT IN (SELECT id FROM blocked)) AS mutual,
+       EXISTS (SELECT 1 FROM n1 WHERE n1.id = t.id) AS first,
+       EXISTS (
+           SELECT 1 FROM {EDGES} ct
+           JOIN {EDGES} cx ON cx.member_id = ct.other_id
+           JOIN n1 ON n1.id = cx.other_id
+           WHERE ct.member_id = t.id AND ct.other_id <> %(v)s
+             AND ct.other_id NOT IN (SELECT id FROM blocked)
+             AND cx.other_id NOT IN (SELECT id FROM blocked)
+             AND {VISIBLE.format(col="ct.other_id")}
+       ) AS third,
+       t.id IN (SELECT id FROM blocked) AS hidden
+FROM unnest(%(ids)s::bigint[]) AS t(id)
+"""
+
+
+def closeness(viewer_id: int, member_ids: Iterable[int]) -> dict[int, Closeness]:
+    """Degree and mutual-connection count of each member, as `viewer_id` sees them. One query."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return {}
+    result: dict[int, Closeness] = {}
+    for member_id, mutual, first, third, hidden in _rows(
+        CLOSENESS_SQL, {"v": viewer_id, "ids": ids}
+    ):
+        degree: int | None
+        if hidden:
+            degree, mutual = None, 0
+        elif member_id == viewer_id:
+            degree, mutual = 0, 0
+        elif first:
+            degree = 1
+        elif mutual:
+            degree = 2
+        elif third:
+            degree = 3
+        else:
+            degree = None
+        result[member_id] = Closeness(degree=degree, mutual_count=mutual)
+    return result
+
+
+def degree_between(a: int, b: int) -> int | None:
+    """1, 2 or 3; 0 for the same member; None when b is out of a's network (or hidden)."""
+    return closeness(a, [b])[b].degree
+
+
+def mutual_connection_ids(a: int, b: int, *, limit: int | None = None) -> list[int]:
+    """Visible members connected to both a and b, most connected first."""
+    sql = f"""
+    WITH {BLOCKED_CTE.strip()},
+    {N1_CTE.strip()}
+    SELECT c.other_id FROM {EDGES} c JOIN n1 ON n1.id = c.other_id
+    WHERE c.member_id = %(b)s AND c.other_id NOT IN (SELECT id FROM blocked)
+      AND %(b)s NOT IN (SELECT id FROM blocked)
+    ORDER BY (SELECT count(*) FROM {EDGES} d WHERE d.member_id = c.other_id) DESC, c.other_id
+    """
+    if limit is not None:
+        sql += " LIMIT %(limit)s"
+    return [row[0] for row in _rows(sql, {"v": a, "b": b, "limit": limit})]
+
+
+# -- paths ---------------------------------------------------------------------
+
+PATHS_SQL = f"""
+WITH {BLOCKED_CTE.strip()},
+{N1_CTE.strip()},
+nb AS MATERIALIZED (
+    SELECT c.other_id AS id FROM {EDGES} c
+    WHERE c.member_id = %(b)s AND {VISIBLE.format(col="c.other_id")}
+      AND c.other_id NOT IN (SELECT id FROM blocked)
+),
+two AS (
+    SELECT n1.id AS x, NULL::bigint AS y FROM n1 JOIN nb ON nb.id = n1.id
+    WHERE n1.id NOT IN (SELECT id FROM blocked)
+),
+three AS (
+    SELECT e.member_id AS x, e.other_id AS y
+    FROM n1 JOIN {EDGES} e ON e.member_id = n1.id JOIN nb ON nb.id = e.other_id
+    WHERE e.other_id <> %(v)s AND e.member_id <> %(b)s
+      AND n1.id NOT IN (SELECT id FROM blocked)
+)
+SELECT x, y FROM two
+UNION ALL
+SELECT x, y FROM three WHERE NOT EXISTS (SELECT 1 FROM two)
+LIMIT %(cap)s
+"""
+
+# Tie strength: how many connections two members share.
+TIES_SQL = f"""
+SELECT p.a, p.b, (
+    SELECT count(*) FROM {EDGES} ca JOIN {EDGES} cb
+      ON cb.member_id = p.b AND cb.other_id = ca.other_id
+    WHERE ca.member_id = p.a
+)
+FROM unnest(%(a)s::bigint[], %(b)s::bigint[]) AS p(a, b)
+"""
+
+
+def paths_between(a: int, b: int, *, limit: int = 10, cap: int = 2000) -> list[list[int]]:
+    """How a is connected to b: the shortest paths of up to 3 hops, best first.
+
+    Each path is the list of members between a and b ([x] or [x, y]). Only the
+    shortest length is returned (all 2-hop paths when any exists). "Best" means
+    the strongest ties: intermediaries who share the most connections with a,
+    then with b. Empty when b is 1st degree, out of network or hidden.
+    """
+    if a == b or degree_between(a, b) not in (2, 3):
+        return []
+    rows = _rows(PATHS_SQL, {"v": a, "b": b, "cap": cap})
+    if not rows:
+        return []
+    pairs: set[tuple[int, int]] = set()
+    for x, y in rows:
+        pairs.add((a, x))
+        if y is not None:
+            pairs.add((y, b))
+    left, right = zip(*sorted(pairs), strict=True)
+    ties = {(p, q): n for p, q, n in _rows(TIES_SQL, {"a": list(left), "b": list(right)})}
+
+    def strength(row: tuple[int, int | None]) -> tuple[int, int, int, int]:
+        x, y = row
+        return (-ties[(a, x)], -(ties[(y, b)] if y is not None else 0), x, y or 0)
+
+    return [[x] if y is None else [x, y] for x, y in sorted(rows, key=strength)[:limit]]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least, Lower
 
 
 class Connection(models.Model):
@@ -29,3 +30,178 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.other_id}"
+
+
+class ConnectionRequest(models.Model):
+    """A request from one member to another to connect.
+
+    At most one *pending* request exists per unordered pair (partial unique
+    index on least/greatest of the two ids); state moves only by conditional
+    UPDATEs on status='pending', so accept, ignore and withdraw cannot both win.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        IGNORED = "ignored", "Ignored"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        # Cancelled: by a block, a suspension, or a connection made another way.
+        CANCELLED = "cancelled", "Cancelled"
+
+    from_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_requests"
+    )
+    to_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="received_requests"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_member=F("to_member")), name="request_not_self"
+            ),
+            models.UniqueConstraint(
+                Least("from_member", "to_member"),
+                Greatest("from_member", "to_member"),
+                condition=Q(status="pending"),
+                name="request_one_pending_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", responded_at__isnull=True)
+                | (~Q(status="pending") & Q(responded_at__isnull=False)),
+                name="request_responded_iff_not_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_member", "status", "-created_at"], name="request_inbox"),
+            models.Index(fields=["from_member", "status", "-created_at"], name="request_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_member_id} → {self.to_member_id} ({self.status})"
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_reverse")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class Invitation(models.Model):
+    """An invitation to join LinkUp, sent by e-mail to someone who is not a member.
+
+    The e-mail address is visible only to the inviter and to admins.
+    """
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent"
+        ACCEPTED = "accepted", "Accepted"  # joined through the invitation link
+        JOINED = "joined", "Joined independently"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
+    )
+    email = models.EmailField()
+    message = models.TextField(max_length=1000, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    reminder_due_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_cancelled_at = models.DateTimeField(null=True, blank=True)
+    joined_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "inviter",
+                Lower("email"),
+                condition=Q(status="sent"),
+                name="invitation_one_open_per_address",
+            ),
+        ]
+        indexes = [
+            models.Index(Lower("email"), name="invitation_email_ci"),
+            models.Index(fields=["inviter", "-created_at"], name="invitation_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation from {self.inviter_id} ({self.status})"
+
+
+class Notification(models.Model):
+    """An in-app notification; some kinds are also e-mailed (at most once, by Celery)."""
+
+    class Kind(models.TextChoices):
+        REQUEST_RECEIVED = "request_received", "Connection request received"
+        REQUEST_ACCEPTED = "request_accepted", "Connection request accepted"
+        INVITATION_JOINED = "invitation_joined", "Invitation accepted"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        ConnectionRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class EmailPreference(models.Model):
+    """Which notification e-mails a member receives. No row means all of them."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    notifications = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"e-mail preferences of {self.member_id}"

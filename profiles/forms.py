@@ -20,6 +20,8 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    website = forms.URLField(required=False, max_length=300, assume_scheme="https")
+
     class Meta:
         model = Profile
         fields = [

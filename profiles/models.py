@@ -58,6 +58,14 @@ class User(AbstractUser):
                 name="user_suspended_has_time",
             ),
         ]
+        indexes = [
+            # Tiny: only hidden members. Graph queries probe it for every intermediary.
+            models.Index(
+                fields=["id"],
+                condition=Q(is_suspended=True) | Q(is_active=False),
+                name="user_hidden",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

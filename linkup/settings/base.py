@@ -267,7 +267,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-expired": {"task": "common.tasks.purge_expired", "schedule": 60 * 60},
 }
 
-FORMS_URLFIELD_ASSUME_HTTPS = True
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 
 LOGGING = {

@@ -1,0 +1,110 @@
+"""The member graph, read like the spec: alice–bob–carol–dave, and erin off on her own."""
+
+import pytest
+
+from connections import graph
+from connections.models import Block
+from profiles.services import member_suspend
+
+
+@pytest.fixture
+def chain(make_member, connect):
+    people = {name: make_member(name) for name in ["alice", "bob", "carol", "dave", "erin"]}
+    connect(people["alice"], people["bob"])
+    connect(people["bob"], people["carol"])
+    connect(people["carol"], people["dave"])
+    return people
+
+
+def ids(people, *names):
+    return [people[n].pk for n in names]
+
+
+@pytest.mark.django_db
+class TestDegrees:
+    def test_degrees_along_a_chain(self, chain):
+        alice, bob, carol, dave, erin = ids(chain, "alice", "bob", "carol", "dave", "erin")
+        assert graph.degree_between(alice, alice) == 0
+        assert graph.degree_between(alice, bob) == 1
+        assert graph.degree_between(alice, carol) == 2
+        assert graph.degree_between(alice, dave) == 3
+        assert graph.degree_between(alice, erin) is None
+
+    def test_degree_is_symmetric(self, chain):
+        alice, dave = ids(chain, "alice", "dave")
+        assert graph.degree_between(dave, alice) == graph.degree_between(alice, dave) == 3
+
+    def test_closeness_of_a_page_is_one_query(self, chain, django_assert_num_queries):
+        alice = chain["alice"].pk
+        others = ids(chain, "bob", "carol", "dave", "erin")
+        with django_assert_num_queries(1):
+            result = graph.closeness(alice, others)
+        assert [result[i].degree for i in others] == [1, 2, 3, None]
+        assert result[chain["carol"].pk].mutual_count == 1
+
+    def test_suspended_intermediary_breaks_the_path(self, chain):
+        member_suspend(member=chain["bob"])
+        assert graph.degree_between(chain["alice"].pk, chain["carol"].pk) is None
+        assert graph.connection_count(chain["alice"].pk) == 0
+
+    def test_block_hides_the_member_from_the_viewer(self, chain):
+        Block.objects.create(blocker=chain["dave"], blocked=chain["alice"])
+        assert graph.degree_between(chain["alice"].pk, chain["dave"].pk) is None
+        assert graph.paths_between(chain["alice"].pk, chain["dave"].pk) == []
+
+
+@pytest.mark.django_db
+class TestMutualsAndPaths:
+    def test_mutual_connections(self, chain, make_member, connect):
+        frank = make_member("frank")
+        connect(chain["alice"], frank)
+        connect(frank, chain["carol"])
+        mutual = graph.mutual_connection_ids(chain["alice"].pk, chain["carol"].pk)
+        assert sorted(mutual) == sorted([chain["bob"].pk, frank.pk])
+
+    def test_paths_to_a_third_degree_member(self, chain):
+        assert graph.paths_between(chain["alice"].pk, chain["dave"].pk) == [
+            [chain["bob"].pk, chain["carol"].pk]
+        ]
+
+    def test_paths_to_a_second_degree_member_are_the_mutuals(self, chain):
+        assert graph.paths_between(chain["alice"].pk, chain["carol"].pk) == [[chain["bob"].pk]]
+
+    def test_no_paths_to_first_degree_or_out_of_network(self, chain):
+        assert graph.paths_between(chain["alice"].pk, chain["bob"].pk) == []
+        assert graph.paths_between(chain["alice"].pk, chain["erin"].pk) == []
+
+    def test_stronger_ties_come_first(self, chain, make_member, connect):
+        # alice shares two connections with gina but none with bob: gina's path ranks first.
+        gina, h1, h2 = make_member("gina"), make_member("h1"), make_member("h2")
+        for member in (gina, h1, h2):
+            connect(chain["alice"], member)
+        connect(gina, h1)
+        connect(gina, h2)
+        connect(gina, chain["carol"])
+        paths = graph.paths_between(chain["alice"].pk, chain["carol"].pk)
+        assert paths == [[gina.pk], [chain["bob"].pk]]
+
+
+@pytest.mark.django_db
+class TestWrites:
+    def test_add_edge_writes_both_directions_once(self, alice, bob):
+        assert graph.add_edge(alice.pk, bob.pk) is True
+        assert graph.add_edge(bob.pk, alice.pk) is False
+        assert graph.are_connected(alice.pk, bob.pk) and graph.are_connected(bob.pk, alice.pk)
+
+    def test_remove_edge_removes_both_directions(self, alice, bob):
+        graph.add_edge(alice.pk, bob.pk)
+        assert graph.remove_edge(bob.pk, alice.pk) is True
+        assert not graph.are_connected(alice.pk, bob.pk)
+        assert not graph.are_connected(bob.pk, alice.pk)
+
+    def test_self_connection_is_refused(self, alice):
+        with pytest.raises(ValueError):
+            graph.add_edge(alice.pk, alice.pk)
+
+    def test_note_is_private_to_its_author(self, alice, bob):
+        graph.add_edge(alice.pk, bob.pk)
+        graph.set_connection_note(alice.pk, bob.pk, "Met at the 2019 airshow")
+        assert graph.connection_note(alice.pk, bob.pk) == "Met at the 2019 airshow"
+        assert graph.connection_note(bob.pk, alice.pk) == ""
