@@ -124,10 +124,13 @@ class Invitation(models.Model):
     )
     email = models.EmailField()
     message = models.TextField(max_length=1000, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
+    # The signup link carries nonce + an HMAC of it under SECRET_KEY: a leaked
+    # database alone cannot forge a link, and the reminder can rebuild it.
+    nonce = models.CharField(max_length=32, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the e-mail went out.")
     reminder_due_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminder_cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("linkup.api_urls")),
     path("", include("profiles.urls")),
+    path("", include("connections.urls")),
 ]
 
 if settings.DEBUG:

@@ -26,9 +26,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return True
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        from connections.services import invitations_on_signup
+        from connections.views import pop_invitation_token
         from profiles.services import profile_create
 
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             profile_create(user=user, full_name=form.cleaned_data.get("full_name", ""))
+            # Invitations to this address turn into connection requests waiting for the member.
+            invitations_on_signup(member=user, token=pop_invitation_token(request))
         return user

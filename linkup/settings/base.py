@@ -203,6 +203,8 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
+# Absolute links in e-mails.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="LinkUp <noreply@linkup.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -265,6 +267,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-expired": {"task": "common.tasks.purge_expired", "schedule": 60 * 60},
+    "sweep-emails": {"task": "connections.tasks.sweep_emails", "schedule": 60},
 }
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())

@@ -1,0 +1,185 @@
+"""Celery tasks for the member graph's workflows. Thin: take ids, re-read, call, return.
+
+E-mails go out at most once per event: a task first claims the row with a
+conditional UPDATE (emailed_at / sent_at / reminded_at IS NULL). A duplicate
+delivery then finds the claim taken and does nothing.
+"""
+
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from connections import emails
+from connections.models import Block, Invitation, Notification
+from connections.services import invitation_token, invitations_expire, wants_email
+
+log = logging.getLogger(__name__)
+
+EMAILED_KINDS = {
+    Notification.Kind.REQUEST_RECEIVED: ("{actor} wants to connect", "request_received"),
+    Notification.Kind.REQUEST_ACCEPTED: ("{actor} accepted your request", "request_accepted"),
+    Notification.Kind.INVITATION_JOINED: ("{actor} joined LinkUp", "invitation_joined"),
+}
+TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def send_notification_email(notification_id: int) -> str:
+    notification = (
+        Notification.objects.select_related("recipient", "actor__profile", "request")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        return "already handled"
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return "already handled"
+    recipient, actor = notification.recipient, notification.actor
+    if (
+        notification.kind not in EMAILED_KINDS
+        or actor is None
+        or recipient.is_suspended
+        or not recipient.email
+        or actor.is_suspended
+        or not actor.is_active
+        or Block.objects.filter(
+            Q(blocker=recipient, blocked=actor) | Q(blocker=actor, blocked=recipient)
+        ).exists()
+        or not wants_email(recipient.pk)
+    ):
+        return "skipped"
+    subject, template = EMAILED_KINDS[notification.kind]
+    actor_name = actor.profile.full_name
+    try:
+        emails.send(
+            to=recipient.email,
+            subject=subject.format(actor=actor_name),
+            template=template,
+            context={
+                "actor_name": actor_name,
+                "actor_headline": actor.profile.headline,
+                "actor_url": emails.site_url(reverse("profile-detail", args=[actor.username])),
+                "note": notification.request.note if notification.request else "",
+                "requests_url": emails.site_url(reverse("network-requests")),
+            },
+            unsubscribe_member_id=recipient.pk,
+        )
+    except TRANSIENT:
+        # Give the claim back so the retry (or the sweep) can send it.
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        raise
+    return "sent"
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def send_invitation_email(invitation_id: int, reminder: bool = False) -> str:
+    field = "reminded_at" if reminder else "sent_at"
+    invitation = (
+        Invitation.objects.select_related("inviter__profile")
+        .filter(pk=invitation_id, status=Invitation.Status.SENT, **{f"{field}__isnull": True})
+        .first()
+    )
+    if invitation is None:
+        return "already handled"
+    if reminder and invitation.reminder_cancelled_at is not None:
+        return "reminder cancelled"
+    if not Invitation.objects.filter(pk=invitation.pk, **{f"{field}__isnull": True}).update(
+        **{field: timezone.now()}
+    ):
+        return "already handled"
+    inviter = invitation.inviter
+    if inviter.is_suspended or not inviter.is_active:
+        return "skipped"
+    name = inviter.profile.full_name
+    try:
+        emails.send(
+            to=invitation.email,
+            subject=(
+                f"Reminder: {name} invited you to LinkUp"
+                if reminder
+                else f"{name} invited you to LinkUp"
+            ),
+            template="invitation",
+            context={
+                "inviter_name": name,
+                "inviter_headline": inviter.profile.headline,
+                "message": invitation.message,
+                "reminder": reminder,
+                "expires_at": invitation.expires_at,
+                "join_url": emails.site_url(
+                    reverse("invitation-landing", args=[invitation_token(invitation)])
+                ),
+            },
+        )
+    except TRANSIENT:
+        Invitation.objects.filter(pk=invitation.pk).update(**{field: None})
+        raise
+    return "sent"
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+def sweep_emails() -> dict[str, int]:
+    """Beat: catch up on e-mails whose task was never published (Redis down) or was lost,
+    send due invitation reminders and expire old invitations. Safe to run twice."""
+    now = timezone.now()
+    window = now - timedelta(days=2)
+    pending = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            kind__in=list(EMAILED_KINDS),
+            created_at__lt=now - timedelta(minutes=1),
+            created_at__gt=window,
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in pending:
+        send_notification_email.delay(pk)
+    unsent = list(
+        Invitation.objects.filter(
+            status=Invitation.Status.SENT,
+            sent_at__isnull=True,
+            created_at__lt=now - timedelta(minutes=1),
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in unsent:
+        send_invitation_email.delay(pk)
+    due = list(
+        Invitation.objects.filter(
+            status=Invitation.Status.SENT,
+            sent_at__isnull=False,
+            reminder_due_at__lte=now,
+            reminded_at__isnull=True,
+            reminder_cancelled_at__isnull=True,
+            expires_at__gt=now,
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in due:
+        send_invitation_email.delay(pk, reminder=True)
+    expired = invitations_expire()
+    return {
+        "notifications": len(pending),
+        "invitations": len(unsent),
+        "reminders": len(due),
+        "expired": expired,
+    }
