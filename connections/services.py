@@ -55,8 +55,13 @@ def _lock_pair(a: int, b: int) -> None:
 
 
 def _lock_member(member: User) -> None:
-    """Serialise one member's quota-limited writes (weekly limits hold under parallelism)."""
-    User.objects.select_for_update().filter(pk=member.pk).first()
+    """Serialise one member's quota-limited writes (weekly limits hold under parallelism).
+
+    FOR NO KEY UPDATE: it must not block the FOR KEY SHARE locks that foreign-key
+    checks take when *other* members' rows point at this member, or two members
+    writing about each other would deadlock.
+    """
+    User.objects.select_for_update(no_key=True).filter(pk=member.pk).first()
 
 
 def is_blocked_between(a: int, b: int) -> bool:

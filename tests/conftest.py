@@ -67,3 +67,13 @@ def api_as():
         return client
 
     return make
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks (task publishing) of the block, as a real commit would."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
