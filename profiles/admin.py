@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from profiles import services
@@ -43,12 +44,14 @@ class UserAdmin(BaseUserAdmin):
         "last_login",
         "date_joined",
         "public_profile",
+        "neighbourhood",
     ]
     inlines = [ProfileInline]
     actions = ["suspend_members", "unsuspend_members"]
     fieldsets = (
         (None, {"fields": ("username", "email", "password", "public_profile")}),
         ("Moderation", {"fields": ("is_suspended", "suspended_at", "suspension_reason")}),
+        ("Neighbourhood", {"fields": ("neighbourhood",)}),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -74,6 +77,14 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="Public profile")
     def public_profile(self, obj: User) -> str:
         return format_html('<a href="/in/{}/">/in/{}/</a>', obj.username, obj.username)
+
+    @admin.display(description="Connections, pending requests and blocks")
+    def neighbourhood(self, obj: User) -> str:
+        if obj.pk is None:
+            return "—"
+        from connections.admin import member_neighbourhood
+
+        return render_to_string("admin/profiles/neighbourhood.html", member_neighbourhood(obj))
 
     @admin.action(description="Suspend selected members")
     def suspend_members(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
