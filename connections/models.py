@@ -208,3 +208,114 @@ class EmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"e-mail preferences of {self.member_id}"
+
+
+class GraphChange(models.Model):
+    """One change to the graph, written in the same transaction as the change itself.
+
+    The record of what is stale is here in Postgres, not in the task queue: if
+    Redis is down or a worker dies, the next worker run finds the unprocessed
+    rows and catches up. `other` is empty for a change to a member as a whole
+    (suspended, unsuspended, deleted), which touches all their connections.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    other = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(processed_at__isnull=True), name="graphchange_pending"
+            ),
+            models.Index(fields=["member"], name="graphchange_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"change {self.member_id}–{self.other_id or '*'}"
+
+
+class CountRun(models.Model):
+    """One run of the whole-graph job: exact 1st/2nd/3rd counts for every member."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    snapshot_at = models.DateTimeField(help_text="The graph as of this moment was counted.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    partitions = models.PositiveIntegerField()
+    partitions_done = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    edges = models.BigIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # At most one run at a time: a burst of changes cannot queue a pile of runs.
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="countrun_one_running"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"count run {self.pk} ({self.status})"
+
+
+class CountResult(models.Model):
+    """A partition's results, staged until the whole run is applied in one transaction."""
+
+    run = models.ForeignKey(CountRun, on_delete=models.CASCADE, related_name="+")
+    partition = models.PositiveIntegerField()
+    member_id = models.BigIntegerField()
+    first = models.IntegerField()
+    second = models.IntegerField()
+    third = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "partition"], name="countresult_partition")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id}: {self.member_id}"
+
+
+class NetworkCounts(models.Model):
+    """A member's network size by degree, as last computed."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    first = models.IntegerField()
+    second = models.IntegerField()
+    third = models.IntegerField()
+    computed_at = models.DateTimeField()
+    exact = models.BooleanField(default=True)
+    # Stale: a connection within reach changed after computed_at.
+    stale_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "network counts"
+        indexes = [
+            models.Index(
+                fields=["stale_since"],
+                condition=Q(stale_since__isnull=False),
+                name="networkcounts_stale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.first}/{self.second}/{self.third}"
+
+    @property
+    def stale(self) -> bool:
+        return self.stale_since is not None

@@ -17,6 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from common.exceptions import ApplicationError
 from connections import graph
+from connections.network import network_changed
 from connections.models import Block, ConnectionRequest, EmailPreference, Invitation, Notification
 from profiles.models import User
 
@@ -95,11 +96,6 @@ def _enqueue(task: object, *args: object) -> None:
         task.delay(*args)  # type: ignore[attr-defined]
     except Exception:  # any broker failure: Redis down, a timeout
         logging.getLogger(__name__).warning("could not enqueue %s%r", task, args, exc_info=True)
-
-
-def network_changed(a: int, b: int) -> None:
-    """A connection between a and b was made or removed: refresh what depends on the graph."""
-    # Filled in by the network counts (connections/network.py) once they exist.
 
 
 # -- connection requests ------------------------------------------------------

@@ -183,3 +183,53 @@ def sweep_emails() -> dict[str, int]:
         "reminders": len(due),
         "expired": expired,
     }
+
+
+# -- network counts ---------------------------------------------------------------
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def process_graph_changes() -> int:
+    """Drain pending graph changes (coalesced: one run handles a whole burst)."""
+    from connections.network import process_pending_changes
+
+    return process_pending_changes()
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def start_count_run() -> int | None:
+    """Beat: start the whole-graph job, its partitions in parallel on the workers (a chord).
+    Does nothing while a run is going."""
+    from celery import chord
+
+    from connections.network import run_start
+
+    run = run_start()
+    if run is None:
+        return None
+    chord(count_partition.si(run.pk, p) for p in range(run.partitions))(
+        finish_count_run.si(run.pk).on_error(fail_count_run.si(run.pk))
+    )
+    return run.pk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=1500, time_limit=1560)
+def count_partition(run_id: int, partition: int) -> int:
+    """Idempotent: a redelivery after a worker was killed replaces the partition's rows."""
+    from connections.network import run_partition
+
+    return run_partition(run_id, partition)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def finish_count_run(run_id: int) -> str:
+    from connections.network import run_finish
+
+    return run_finish(run_id).status
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def fail_count_run(run_id: int) -> None:
+    from connections.network import run_fail
+
+    run_fail(run_id, "a partition failed")

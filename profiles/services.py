@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from common.exceptions import ApplicationError
+from connections.network import member_changed
 from profiles.models import ApiToken, Education, Position, Profile, Skill, User
 
 # Write allow-lists: only these fields ever come from member input.
@@ -214,6 +215,8 @@ def member_suspend(*, member: User, reason: str = "") -> bool:
     updated = User.objects.filter(pk=member.pk, is_suspended=False).update(
         is_suspended=True, suspended_at=timezone.now(), suspension_reason=reason[:300]
     )
+    if updated:
+        member_changed(member.pk)  # their connections leave everyone's counts
     return updated == 1
 
 
@@ -222,6 +225,8 @@ def member_unsuspend(*, member: User) -> bool:
     updated = User.objects.filter(pk=member.pk, is_suspended=True).update(
         is_suspended=False, suspended_at=None, suspension_reason=""
     )
+    if updated:
+        member_changed(member.pk)
     return updated == 1
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from connections import graph
+from connections import graph, memgraph
 from profiles.models import User
 from profiles.services import api_token_create
 from tests.factories import PASSWORD, UserFactory
@@ -10,8 +10,10 @@ from tests.factories import PASSWORD, UserFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    # Throttle and rate-limit counters live in the cache: start every test clean.
+    # Throttle and rate-limit counters live in the cache: start every test clean,
+    # and with no in-memory graph left from another test's database.
     cache.clear()
+    memgraph.forget()
 
 
 @pytest.fixture

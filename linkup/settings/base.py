@@ -268,7 +268,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-expired": {"task": "common.tasks.purge_expired", "schedule": 60 * 60},
     "sweep-emails": {"task": "connections.tasks.sweep_emails", "schedule": 60},
+    # Catch up on graph changes whose task was never published (Redis was down).
+    "process-graph-changes": {"task": "connections.tasks.process_graph_changes", "schedule": 30},
+    "recount-network": {
+        "task": "connections.tasks.start_count_run",
+        "schedule": env.int("NETWORK_RECOUNT_SECONDS", default=15 * 60),
+    },
 }
+# The whole-graph count job splits members into this many partitions, counted
+# in parallel by as many Celery workers (on any number of hosts).
+NETWORK_COUNT_PARTITIONS = env.int("NETWORK_COUNT_PARTITIONS", default=4)
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 

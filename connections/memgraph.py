@@ -1,0 +1,386 @@
+"""The member graph in a worker's memory: a compressed adjacency (CSR) read from
+Postgres with COPY, kept current with the changes made since it was read.
+
+Per-member exact counts come from a depth-3 BFS over it (compiled with numba),
+never from a SQL traversal. Loading is done once per worker process and again
+when the overlay of changes grows large or old.
+
+Knows the edge table's layout, like connections/graph.py: the two are the
+only modules that do.
+"""
+
+import io
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import connection as db
+from django.db import transaction
+from django.utils import timezone
+from numba import njit
+
+log = logging.getLogger(__name__)
+
+# A row of `COPY ... (FORMAT binary)` for (int4, int4): field count, then
+# length + value per field, all big-endian.
+_PAIR_ROW = np.dtype([("n", ">i2"), ("la", ">i4"), ("a", ">i4"), ("lb", ">i4"), ("b", ">i4")])
+_ID_ROW = np.dtype([("n", ">i2"), ("la", ">i4"), ("a", ">i4")])
+_COPY_HEADER = 19  # signature (11) + flags (4) + header extension length (4)
+
+# Changes that land within this margin before a snapshot are re-checked: a
+# transaction that started before the snapshot may commit just after it.
+SNAPSHOT_MARGIN = timedelta(seconds=120)
+MAX_OVERLAY_PAIRS = 200_000
+MAX_AGE = timedelta(hours=1)
+
+
+def _copy_binary(sql: str, dtype: np.dtype) -> np.ndarray:
+    buf = io.BytesIO()
+    with db.cursor() as cur:
+        cur.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)", buf)
+    raw = buf.getbuffer()
+    rows = (len(raw) - _COPY_HEADER - 2) // dtype.itemsize
+    return np.frombuffer(raw, dtype=dtype, count=rows, offset=_COPY_HEADER)
+
+
+def hidden_member_ids() -> np.ndarray:
+    """Suspended or deactivated members: few, found through the partial index user_hidden."""
+    with db.cursor() as cur:
+        cur.execute("SELECT id FROM profiles_user WHERE is_suspended OR NOT is_active")
+        return np.array([row[0] for row in cur.fetchall()], dtype=np.int64)
+
+
+@dataclass
+class Snapshot:
+    """Member ids (sorted, index = node) and their directed edges as node indices."""
+
+    ids: np.ndarray  # int64, sorted
+    member: np.ndarray  # int32 node index, sorted by (member, other)
+    other: np.ndarray  # int32 node index
+    taken_at: datetime
+    seconds: float
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def read_snapshot() -> Snapshot:
+    """Read every visible member and connection (COPY, binary).
+
+    Outside a transaction the reads share one REPEATABLE READ snapshot. Inside
+    one (a test, a caller's atomic block) each statement has its own, so an
+    edge whose member appeared or vanished between them is dropped: the
+    overlay of recent changes puts it back.
+    """
+    started = time.perf_counter()
+    outermost = not db.in_atomic_block
+    with transaction.atomic():
+        with db.cursor() as cur:
+            if outermost:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cur.execute("SELECT now()")
+            taken_at = cur.fetchone()[0]
+        pairs = _copy_binary(
+            "SELECT member_id::int4, other_id::int4 FROM connections_connection"
+            " ORDER BY member_id, other_id",
+            _PAIR_ROW,
+        )
+        ids = _copy_binary(
+            "SELECT id::int4 FROM profiles_user WHERE is_active AND NOT is_suspended ORDER BY id",
+            _ID_ROW,
+        )["a"].astype(np.int64)
+    member = pairs["a"].astype(np.int64)
+    other = pairs["b"].astype(np.int64)
+    del pairs
+    member_idx = np.searchsorted(ids, member)
+    other_idx = np.searchsorted(ids, other)
+    known = (member_idx < len(ids)) & (other_idx < len(ids))
+    # Edges of hidden members (not in ids) drop out here.
+    known[known] &= (ids[member_idx[known]] == member[known]) & (
+        ids[other_idx[known]] == other[known]
+    )
+    if not known.all():
+        member_idx, other_idx = member_idx[known], other_idx[known]
+    return Snapshot(
+        ids=ids,
+        member=member_idx.astype(np.int32),
+        other=other_idx.astype(np.int32),
+        taken_at=taken_at,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def csr_from_sorted(member: np.ndarray, other: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """indptr/indices from directed rows already sorted by (member, other)."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(member, minlength=n), out=indptr[1:])
+    return indptr, other.astype(np.int32, copy=False)
+
+
+@njit(cache=True, nogil=True)
+def _bfs3(indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epoch, queue):
+    """Counts of nodes at distance exactly 1, 2, 3 from `source`.
+
+    Base edges come from (indptr, indices) where alive[e]; overlay edges from
+    (o_indptr, o_indices). Hidden nodes are neither counted nor crossed.
+    mark[v] == epoch means visited, so the array needs no clearing between calls.
+    """
+    n_base = len(indptr) - 1
+    counts = np.zeros(3, dtype=np.int64)
+    mark[source] = epoch
+    queue[0] = source
+    start, end = 0, 1
+    for depth in range(3):
+        tail = end
+        for i in range(start, end):
+            u = queue[i]
+            if u < n_base:
+                for e in range(indptr[u], indptr[u + 1]):
+                    if alive[e]:
+                        v = indices[e]
+                        if mark[v] != epoch and not hidden[v]:
+                            mark[v] = epoch
+                            queue[tail] = v
+                            tail += 1
+            for e in range(o_indptr[u], o_indptr[u + 1]):
+                v = o_indices[e]
+                if mark[v] != epoch and not hidden[v]:
+                    mark[v] = epoch
+                    queue[tail] = v
+                    tail += 1
+        counts[depth] = tail - end
+        start, end = end, tail
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def _ball2(indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epoch, queue):
+    """Nodes within distance 2 of source (itself included): whose counts an edge at source moves."""
+    n_base = len(indptr) - 1
+    mark[source] = epoch
+    queue[0] = source
+    start, end = 0, 1
+    for _ in range(2):
+        tail = end
+        for i in range(start, end):
+            u = queue[i]
+            if u < n_base:
+                for e in range(indptr[u], indptr[u + 1]):
+                    if alive[e]:
+                        v = indices[e]
+                        if mark[v] != epoch and not hidden[v]:
+                            mark[v] = epoch
+                            queue[tail] = v
+                            tail += 1
+            for e in range(o_indptr[u], o_indptr[u + 1]):
+                v = o_indices[e]
+                if mark[v] != epoch and not hidden[v]:
+                    mark[v] = epoch
+                    queue[tail] = v
+                    tail += 1
+        start, end = end, tail
+    return queue[:end].copy()
+
+
+@dataclass
+class MemGraph:
+    """A snapshot's CSR plus an overlay that brings it up to date with Postgres."""
+
+    ids: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    taken_at: datetime
+    load_seconds: float
+    alive: np.ndarray = field(init=False)
+    extra_ids: list[int] = field(default_factory=list)  # members who joined after the snapshot
+    o_indptr: np.ndarray = field(init=False)
+    o_indices: np.ndarray = field(init=False)
+    hidden: np.ndarray = field(init=False)
+    mark: np.ndarray = field(init=False)
+    queue: np.ndarray = field(init=False)
+    epoch: int = 0
+    overlay_pairs: int = 0
+    _killed: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.alive = np.ones(len(self.indices), dtype=np.bool_)
+        self._size(self.n_base)
+
+    @property
+    def n_base(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n(self) -> int:
+        return self.n_base + len(self.extra_ids)
+
+    def _size(self, n: int) -> None:
+        self.o_indptr = np.zeros(n + 1, dtype=np.int64)
+        self.o_indices = np.zeros(0, dtype=np.int32)
+        self.hidden = np.zeros(n, dtype=np.bool_)
+        self.mark = np.zeros(n, dtype=np.int64)
+        self.queue = np.zeros(n, dtype=np.int32)
+        self.epoch = 0
+
+    @classmethod
+    def load(cls) -> "MemGraph":
+        snap = read_snapshot()
+        indptr, indices = csr_from_sorted(snap.member, snap.other, snap.n)
+        graph = cls(
+            ids=snap.ids,
+            indptr=indptr,
+            indices=indices,
+            taken_at=snap.taken_at,
+            load_seconds=snap.seconds,
+        )
+        log.info(
+            "memgraph loaded: %d members, %d rows in %.1fs", snap.n, len(indices), snap.seconds
+        )
+        return graph
+
+    def too_old(self) -> bool:
+        return timezone.now() - self.taken_at > MAX_AGE or self.overlay_pairs > MAX_OVERLAY_PAIRS
+
+    # -- mapping ids <-> nodes ------------------------------------------------
+
+    def node(self, member_id: int) -> int | None:
+        i = int(np.searchsorted(self.ids, member_id))
+        if i < self.n_base and self.ids[i] == member_id:
+            return i
+        try:
+            return self.n_base + self.extra_ids.index(member_id)
+        except ValueError:
+            return None
+
+    def _node_or_add(self, member_id: int) -> int:
+        node = self.node(member_id)
+        if node is None:
+            self.extra_ids.append(member_id)
+            node = self.n - 1
+        return node
+
+    def member_id(self, node: int) -> int:
+        return int(self.ids[node]) if node < self.n_base else self.extra_ids[node - self.n_base]
+
+    def _base_edge(self, a: int, b: int) -> int:
+        """Position of base edge a→b in indices, or -1."""
+        if a >= self.n_base or b >= self.n_base:
+            return -1
+        lo, hi = self.indptr[a], self.indptr[a + 1]
+        pos = lo + int(np.searchsorted(self.indices[lo:hi], b))
+        return pos if pos < hi and self.indices[pos] == b else -1
+
+    # -- catching up with Postgres ----------------------------------------------
+
+    def sync(self) -> None:
+        """Make the graph match Postgres now, for every pair changed since the snapshot.
+
+        Rather than replaying the change log (whose ids are not in commit
+        order), re-read the current truth of each touched pair: idempotent and
+        order-independent.
+        """
+        since = self.taken_at - SNAPSHOT_MARGIN
+        with db.cursor() as cur:
+            cur.execute(
+                """
+                WITH touched AS (
+                    SELECT DISTINCT LEAST(member_id, other_id) AS a,
+                                    GREATEST(member_id, other_id) AS b
+                    FROM connections_graphchange
+                    WHERE created_at >= %(since)s AND other_id IS NOT NULL
+                    UNION
+                    -- a member changed as a whole: all their current connections
+                    SELECT LEAST(c.member_id, c.other_id), GREATEST(c.member_id, c.other_id)
+                    FROM connections_graphchange g
+                    JOIN connections_connection c ON c.member_id = g.member_id
+                    WHERE g.created_at >= %(since)s AND g.other_id IS NULL
+                )
+                SELECT t.a, t.b, EXISTS (
+                    SELECT 1 FROM connections_connection c
+                    WHERE c.member_id = t.a AND c.other_id = t.b
+                ) FROM touched t
+                """,
+                {"since": since},
+            )
+            pairs = cur.fetchall()
+        hidden = hidden_member_ids()
+
+        # Undo the previous overlay, then lay the new one.
+        for pos in self._killed:
+            self.alive[pos] = True
+        self._killed = []
+        added: list[tuple[int, int]] = []
+        for a_id, b_id, exists in pairs:
+            a, b = self._node_or_add(a_id), self._node_or_add(b_id)
+            ab, ba = self._base_edge(a, b), self._base_edge(b, a)
+            if exists and ab < 0:
+                added.append((a, b))
+            elif not exists and ab >= 0:
+                self.alive[ab] = self.alive[ba] = False
+                self._killed += [ab, ba]
+        if len(self.mark) != self.n:
+            self._size(self.n)
+        if added:
+            src = np.array([p for a, b in added for p in (a, b)], dtype=np.int64)
+            dst = np.array([p for a, b in added for p in (b, a)], dtype=np.int32)
+            order = np.argsort(src, kind="stable")
+            self.o_indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(src, minlength=self.n), out=self.o_indptr[1:])
+            self.o_indices = dst[order]
+        else:
+            self.o_indptr = np.zeros(self.n + 1, dtype=np.int64)
+            self.o_indices = np.zeros(0, dtype=np.int32)
+        self.hidden[:] = False
+        for member_id in hidden.tolist():
+            node = self.node(member_id)
+            if node is not None:
+                self.hidden[node] = True
+        self.overlay_pairs = len(added) + len(self._killed) // 2
+
+    # -- questions --------------------------------------------------------------
+
+    def _next_epoch(self) -> int:
+        self.epoch += 1
+        return self.epoch
+
+    def counts(self, member_id: int) -> tuple[int, int, int]:
+        """Exact numbers of visible members at distance 1, 2 and 3."""
+        node = self.node(member_id)
+        if node is None or self.hidden[node]:
+            return (0, 0, 0)
+        c = _bfs3(
+            self.indptr, self.indices, self.alive, self.o_indptr, self.o_indices,
+            self.hidden, node, self.mark, self._next_epoch(), self.queue,
+        )  # fmt: skip
+        return int(c[0]), int(c[1]), int(c[2])
+
+    def within_two(self, member_id: int) -> list[int]:
+        """Members within 2 hops (whose 2nd/3rd counts a change at member_id moves)."""
+        node = self.node(member_id)
+        if node is None:
+            return []
+        nodes = _ball2(
+            self.indptr, self.indices, self.alive, self.o_indptr, self.o_indices,
+            self.hidden, node, self.mark, self._next_epoch(), self.queue,
+        )  # fmt: skip
+        return [self.member_id(int(v)) for v in nodes]
+
+
+_cached: MemGraph | None = None
+
+
+def current() -> MemGraph:
+    """This process's graph, loaded on first use and brought up to date on every call."""
+    global _cached
+    if _cached is None or _cached.too_old():
+        _cached = MemGraph.load()
+    _cached.sync()
+    return _cached
+
+
+def forget() -> None:
+    global _cached
+    _cached = None
