@@ -1,7 +1,16 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from connections import graph
-from connections.models import Block, ConnectionRequest, EmailPreference, Invitation, Notification
+from connections.models import (
+    Block,
+    ConnectionRequest,
+    CountRun,
+    EmailPreference,
+    Invitation,
+    NetworkCounts,
+    Notification,
+)
 from profiles.models import User
 
 # Connection rows (the graph) have a composite primary key, which Django's admin
@@ -77,4 +86,39 @@ def member_neighbourhood(member: User) -> dict[str, object]:
         "blocks_made": Block.objects.filter(blocker=member).select_related("blocked"),
         "blocked_by": Block.objects.filter(blocked=member).select_related("blocker"),
         "limit": NEIGHBOURHOOD_LIMIT,
+        "counts": NetworkCounts.objects.filter(member=member).first(),
     }
+
+
+@admin.register(NetworkCounts)
+class NetworkCountsAdmin(admin.ModelAdmin):
+    list_display = ["member", "first", "second", "third", "computed_at", "exact", "stale_since"]
+    list_filter = ["exact", ("stale_since", admin.EmptyFieldListFilter)]
+    search_fields = ["member__username"]
+    raw_id_fields = ["member"]
+    readonly_fields = ["first", "second", "third", "computed_at", "exact", "stale_since"]
+
+
+@admin.register(CountRun)
+class CountRunAdmin(admin.ModelAdmin):
+    """The state of the whole-graph job, run by run."""
+
+    list_display = [
+        "id",
+        "status",
+        "started_at",
+        "finished_at",
+        "progress",
+        "members",
+        "edges",
+        "seconds",
+    ]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in CountRun._meta.fields]
+
+    @admin.display(description="Partitions done")
+    def progress(self, obj: CountRun) -> str:
+        return f"{obj.partitions_done} / {obj.partitions}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

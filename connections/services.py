@@ -17,8 +17,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from common.exceptions import ApplicationError
 from connections import graph
-from connections.network import network_changed
 from connections.models import Block, ConnectionRequest, EmailPreference, Invitation, Notification
+from connections.network import network_changed
 from profiles.models import User
 
 WEEK = timedelta(days=7)

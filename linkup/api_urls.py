@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from connections.api_network import NetworkView
+
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(
@@ -9,5 +11,6 @@ urlpatterns = [
         login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    path("v1/network/", NetworkView.as_view(), name="api-network"),
     path("v1/", include("profiles.api_urls")),
 ]

@@ -127,3 +127,28 @@ class TestNetworkSize:
         connect(people["alice"], people["bob"])
         size = network.network_size(people["alice"].pk)
         assert size.first == 1 and size.second is None and size.stale
+
+
+@pytest.mark.django_db
+class TestNetworkApi:
+    def test_network_endpoint_reports_counts_and_freshness(self, people, api_as, on_commit):
+        with on_commit():
+            connect_via_request(people["alice"], people["bob"])
+            connect_via_request(people["bob"], people["carol"])
+        body = api_as(people["alice"]).get("/api/v1/network/").json()
+        assert (body["first"], body["second"], body["third"]) == (1, 1, 0)
+        assert body["exact"] is True and body["stale"] is False and body["computed_at"]
+
+    def test_never_computed_is_reported_as_stale(self, people, api_as):
+        body = api_as(people["erin"]).get("/api/v1/network/").json()
+        assert body == {
+            "first": 0,
+            "second": None,
+            "third": None,
+            "computed_at": None,
+            "exact": False,
+            "stale": True,
+        }
+
+    def test_requires_authentication(self, client, db):
+        assert client.get("/api/v1/network/").status_code == 401
