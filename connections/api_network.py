@@ -32,5 +32,6 @@ class NetworkView(APIView):
         summary="Your network by degree",
     )
     def get(self, request: Request) -> Response:
+        assert request.user.pk is not None
         size = network_size(request.user.pk)
         return Response(NetworkOutputSerializer(size).data)

@@ -13,6 +13,7 @@ the viewer or whom the viewer blocks.
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime
 
 from django.db import connection as db
@@ -47,7 +48,7 @@ n1 AS MATERIALIZED (
 )"""
 
 
-def _rows(sql: str, params: dict[str, object] | Sequence[object]) -> list[tuple]:
+def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with db.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()

@@ -14,7 +14,7 @@
 import io
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -327,7 +327,9 @@ def run_fail(run_id: int, error: str) -> None:
     CountResult.objects.filter(run_id=run_id).delete()
 
 
-def run_in_process(*, partitions: int | None = None, progress=None) -> CountRun | None:  # type: ignore[no-untyped-def]
+def run_in_process(
+    *, partitions: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> CountRun | None:
     """The whole-graph job in this process (management command, benchmarks)."""
     run = run_start(partitions=partitions)
     if run is None:

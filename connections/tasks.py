@@ -20,7 +20,7 @@ from connections.services import invitation_token, invitations_expire, wants_ema
 
 log = logging.getLogger(__name__)
 
-EMAILED_KINDS = {
+EMAILED_KINDS: dict[str, tuple[str, str]] = {
     Notification.Kind.REQUEST_RECEIVED: ("{actor} wants to connect", "request_received"),
     Notification.Kind.REQUEST_ACCEPTED: ("{actor} accepted your request", "request_accepted"),
     Notification.Kind.INVITATION_JOINED: ("{actor} joined LinkUp", "invitation_joined"),

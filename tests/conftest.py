@@ -23,7 +23,7 @@ def password() -> str:
 
 @pytest.fixture
 def make_member(db):
-    def make(handle: str, **profile: object) -> User:
+    def make(handle: str, **profile: object):
         kwargs = {f"profile__{k}": v for k, v in profile.items()}
         return UserFactory(username=handle, **kwargs)
 
@@ -31,17 +31,17 @@ def make_member(db):
 
 
 @pytest.fixture
-def alice(make_member) -> User:
+def alice(make_member):
     return make_member("alice", full_name="Alice Archer")
 
 
 @pytest.fixture
-def bob(make_member) -> User:
+def bob(make_member):
     return make_member("bob", full_name="Bob Baker")
 
 
 @pytest.fixture
-def carol(make_member) -> User:
+def carol(make_member):
     return make_member("carol", full_name="Carol Chen")
 
 

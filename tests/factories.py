@@ -18,7 +18,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def profile(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def profile(self, create, extracted, **kwargs):
         if not create:
             return
         Profile.objects.create(
