@@ -13,8 +13,8 @@ the viewer or whom the viewer blocks.
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 from django.db import connection as db
 from django.db import transaction

@@ -169,16 +169,31 @@ class Notification(models.Model):
         REQUEST_RECEIVED = "request_received", "Connection request received"
         REQUEST_ACCEPTED = "request_accepted", "Connection request accepted"
         INVITATION_JOINED = "invitation_joined", "Invitation accepted"
+        INTRO_TO_FORWARD = "intro_to_forward", "Introduction to forward"
+        INTRO_FOR_YOU = "intro_for_you", "Introduction for you"
+        INTRO_ACCEPTED = "intro_accepted", "Introduction accepted"
+        INTRO_NOT_FORWARDED = "intro_not_forwarded", "Introduction not forwarded"
+        INTRO_NOT_ACCEPTED = "intro_not_accepted", "Introduction not accepted"
+        INTRO_EXPIRED = "intro_expired", "Introduction expired"
+        INTRO_REMINDER = "intro_reminder", "Introduction waiting for you"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=40, choices=Kind.choices)
+    # Who did it; empty where naming them would reveal too much (a decline).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     request = models.ForeignKey(
         ConnectionRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    introduction = models.ForeignKey(
+        "introductions.Introduction",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

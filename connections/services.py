@@ -44,7 +44,7 @@ class RateLimited(ApplicationError):
         self.resets_at = resets_at
 
 
-def _lock_pair(a: int, b: int) -> None:
+def lock_pair(a: int, b: int) -> None:
     """Serialise every write about the pair {a, b} until the transaction ends.
 
     Two members requesting each other at the same moment, or a withdraw racing
@@ -55,7 +55,7 @@ def _lock_pair(a: int, b: int) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [low % 2**31, high % 2**31])
 
 
-def _lock_member(member: User) -> None:
+def lock_member(member: User) -> None:
     """Serialise one member's quota-limited writes (weekly limits hold under parallelism).
 
     FOR NO KEY UPDATE: it must not block the FOR KEY SHARE locks that foreign-key
@@ -71,20 +71,33 @@ def is_blocked_between(a: int, b: int) -> bool:
     ).exists()
 
 
-def _visible_member(member_id: int) -> bool:
+def is_visible_member(member_id: int) -> bool:
     return User.objects.visible().filter(pk=member_id).exists()
 
 
-def _notify(*, recipient_id: int, kind: str, actor_id: int, request_id: int | None = None) -> None:
+def notify(
+    *,
+    recipient_id: int,
+    kind: str,
+    actor_id: int | None,
+    request_id: int | None = None,
+    introduction_id: int | None = None,
+) -> Notification:
+    """An in-app notification, e-mailed after commit (at most once) where its kind is."""
     notification = Notification.objects.create(
-        recipient_id=recipient_id, kind=kind, actor_id=actor_id, request_id=request_id
+        recipient_id=recipient_id,
+        kind=kind,
+        actor_id=actor_id,
+        request_id=request_id,
+        introduction_id=introduction_id,
     )
     from connections.tasks import send_notification_email
 
-    transaction.on_commit(lambda: _enqueue(send_notification_email, notification.pk))
+    transaction.on_commit(lambda: enqueue(send_notification_email, notification.pk))
+    return notification
 
 
-def _enqueue(task: object, *args: object) -> None:
+def enqueue(task: object, *args: object) -> None:
     """Publish a task; if the broker is down the web request still succeeds.
 
     The database row is the record of the work (notification.emailed_at is
@@ -124,9 +137,9 @@ def connection_request_create(*, sender: User, recipient: User, note: str = "") 
         raise ApplicationError(
             "The note is longer than 300 characters.", code="invalid", status=400
         )
-    _lock_member(sender)
-    _lock_pair(sender.pk, recipient.pk)
-    if not _visible_member(recipient.pk) or is_blocked_between(sender.pk, recipient.pk):
+    lock_member(sender)
+    lock_pair(sender.pk, recipient.pk)
+    if not is_visible_member(recipient.pk) or is_blocked_between(sender.pk, recipient.pk):
         raise ApplicationError("No such member.", code="not_found", status=404)
     if graph.are_connected(sender.pk, recipient.pk):
         raise ApplicationError("You are already connected.", code="already_connected")
@@ -178,7 +191,7 @@ def connection_request_create(*, sender: User, recipient: User, note: str = "") 
             resets_at=recent[0] + WEEK,
         )
     request = ConnectionRequest.objects.create(from_member=sender, to_member=recipient, note=note)
-    _notify(
+    notify(
         recipient_id=recipient.pk,
         kind=Notification.Kind.REQUEST_RECEIVED,
         actor_id=sender.pk,
@@ -199,7 +212,9 @@ def _accept(request: ConnectionRequest) -> None:
     if not _claim(request, to_status=ConnectionRequest.Status.ACCEPTED):
         raise ApplicationError("This request is no longer pending.", code="not_pending")
     graph.add_edge(request.from_member_id, request.to_member_id)
-    _notify(
+    # No open request may outlive the connection (an ignored one the other way, say).
+    _cancel_requests_between(request.from_member_id, request.to_member_id)
+    notify(
         recipient_id=request.from_member_id,
         kind=Notification.Kind.REQUEST_ACCEPTED,
         actor_id=request.to_member_id,
@@ -227,8 +242,8 @@ def connection_request_accept(*, request_id: int, member: User) -> ConnectionReq
     """Accept a request sent to `member`: both are connected. 404/403 for others, 409 if not
     pending (a second accept, or after a withdrawal)."""
     request = _request_for(request_id, member=member, role="recipient")
-    _lock_pair(request.from_member_id, request.to_member_id)
-    if not _visible_member(request.from_member_id) or is_blocked_between(
+    lock_pair(request.from_member_id, request.to_member_id)
+    if not is_visible_member(request.from_member_id) or is_blocked_between(
         request.from_member_id, request.to_member_id
     ):
         raise ApplicationError("No such request.", code="not_found", status=404)
@@ -274,7 +289,7 @@ def _cancel_requests_between(a: int, b: int) -> int:
 @transaction.atomic
 def connection_remove(*, member: User, other: User) -> None:
     """Remove a connection, silently (the other member is not told). 404 if not connected."""
-    _lock_pair(member.pk, other.pk)
+    lock_pair(member.pk, other.pk)
     if not graph.remove_edge(member.pk, other.pk):
         raise ApplicationError("You are not connected.", code="not_found", status=404)
     network_changed(member.pk, other.pk)
@@ -300,7 +315,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     and hides each from the other everywhere. Idempotent."""
     if blocker.pk == blocked.pk:
         raise ApplicationError("You cannot block yourself.", code="self", status=400)
-    _lock_pair(blocker.pk, blocked.pk)
+    lock_pair(blocker.pk, blocked.pk)
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     removed = graph.remove_edge(blocker.pk, blocked.pk)
     _cancel_requests_between(blocker.pk, blocked.pk)
@@ -343,7 +358,7 @@ def invitation_create(*, inviter: User, email: str, message: str = "") -> Invita
         raise ApplicationError(
             "The message is longer than 1000 characters.", code="invalid", status=400
         )
-    _lock_member(inviter)
+    lock_member(inviter)
     member = User.objects.visible().filter(email__iexact=email).first()
     if member is not None and not is_blocked_between(inviter.pk, member.pk):
         if member.pk == inviter.pk:
@@ -377,7 +392,7 @@ def invitation_create(*, inviter: User, email: str, message: str = "") -> Invita
     )
     from connections.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: _enqueue(send_invitation_email, invitation.pk))
+    transaction.on_commit(lambda: enqueue(send_invitation_email, invitation.pk))
     return invitation
 
 
@@ -420,7 +435,7 @@ def invitations_on_signup(*, member: User, token: str | None = None) -> list[Inv
             continue
         touched.append(invitation)
         inviter = invitation.inviter
-        if inviter.pk == member.pk or not _visible_member(inviter.pk):
+        if inviter.pk == member.pk or not is_visible_member(inviter.pk):
             continue
         if is_blocked_between(inviter.pk, member.pk) or graph.are_connected(inviter.pk, member.pk):
             continue
@@ -431,13 +446,13 @@ def invitations_on_signup(*, member: User, token: str | None = None) -> list[Inv
             request = ConnectionRequest.objects.create(
                 from_member=inviter, to_member=member, note=invitation.message[:300]
             )
-            _notify(
+            notify(
                 recipient_id=member.pk,
                 kind=Notification.Kind.REQUEST_RECEIVED,
                 actor_id=inviter.pk,
                 request_id=request.pk,
             )
-        _notify(
+        notify(
             recipient_id=inviter.pk, kind=Notification.Kind.INVITATION_JOINED, actor_id=member.pk
         )
     return touched

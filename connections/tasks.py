@@ -17,6 +17,7 @@ from django.utils import timezone
 from connections import emails
 from connections.models import Block, Invitation, Notification
 from connections.services import invitation_token, invitations_expire, wants_email
+from profiles.models import User
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,10 @@ def send_invitation_email(invitation_id: int, reminder: bool = False) -> str:
         return "already handled"
     inviter = invitation.inviter
     if inviter.is_suspended or not inviter.is_active:
+        return "skipped"
+    # The address already has an account (one hidden from the inviter: suspended, or
+    # blocking them): accept the invitation quietly and send nothing.
+    if User.objects.filter(email__iexact=invitation.email).exists():
         return "skipped"
     name = inviter.profile.full_name
     try:

@@ -113,9 +113,9 @@ class TestPerMemberRefresh:
         p = people
         with mock.patch("connections.tasks.process_graph_changes.apply_async"), on_commit():
             connect_via_request(p["alice"], p["bob"])
-        with mock.patch.object(memgraph.MemGraph, "counts", side_effect=RuntimeError("killed")):
-            with pytest.raises(RuntimeError):
-                network.process_pending_changes()
+        killed = mock.patch.object(memgraph.MemGraph, "counts", side_effect=RuntimeError("killed"))
+        with killed, pytest.raises(RuntimeError):
+            network.process_pending_changes()
         assert GraphChange.objects.filter(processed_at__isnull=True).count() == 1
         assert network.process_pending_changes() == 1
         assert counts(p["bob"]) == (1, 0, 0)
