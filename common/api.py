@@ -28,7 +28,11 @@ class ErrorDetailSerializer(serializers.Serializer):
         help_text="Per-field messages, for validation errors.",
     )
     retry_after = serializers.IntegerField(
-        required=False, help_text="Seconds until the limit resets (429 only)."
+        required=False,
+        help_text="Seconds until you may try again (a 429 limit, or a 409 cool-off).",
+    )
+    resets_at = serializers.DateTimeField(
+        required=False, help_text="When the limit resets (429 for weekly and monthly limits)."
     )
 
 

@@ -181,7 +181,7 @@ SELECT t.id,
              AND cx.other_id NOT IN (SELECT id FROM blocked)
              AND {VISIBLE.format(col="ct.other_id")}
        ) AS third,
-       t.id IN (SELECT id FROM blocked) AS hidden
+       t.id IN (SELECT id FROM blocked) OR NOT {VISIBLE.format(col="t.id")} AS hidden
 FROM unnest(%(ids)s::bigint[]) AS t(id)
 """
 
@@ -224,7 +224,8 @@ def mutual_connection_ids(a: int, b: int, *, limit: int | None = None) -> list[i
     {N1_CTE.strip()}
     SELECT c.other_id FROM {EDGES} c JOIN n1 ON n1.id = c.other_id
     WHERE c.member_id = %(b)s AND c.other_id NOT IN (SELECT id FROM blocked)
-      AND %(b)s NOT IN (SELECT id FROM blocked)
+      AND %(b)s NOT IN (SELECT id FROM blocked) AND %(b)s <> %(v)s
+      AND {VISIBLE.format(col="%(b)s")}
     ORDER BY (SELECT count(*) FROM {EDGES} d WHERE d.member_id = c.other_id) DESC, c.other_id
     """
     if limit is not None:

@@ -231,6 +231,9 @@ def _request_for(request_id: int, *, member: User, role: str) -> ConnectionReque
     ).first()
     if request is None:
         raise ApplicationError("No such request.", code="not_found", status=404)
+    other = request.from_member_id if request.to_member_id == member.pk else request.to_member_id
+    if not is_visible_member(other) or is_blocked_between(member.pk, other):
+        raise ApplicationError("No such request.", code="not_found", status=404)
     expected = request.to_member_id if role == "recipient" else request.from_member_id
     if expected != member.pk:
         raise ApplicationError(f"Only the {role} can do that.", code="forbidden", status=403)
@@ -322,6 +325,9 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     Notification.objects.filter(
         Q(recipient=blocker, actor=blocked) | Q(recipient=blocked, actor=blocker)
     ).delete()
+    from introductions.services import introductions_cancel_between
+
+    introductions_cancel_between(blocker.pk, blocked.pk)
     if removed:
         network_changed(blocker.pk, blocked.pk)
     return block
@@ -366,7 +372,6 @@ def invitation_create(*, inviter: User, email: str, message: str = "") -> Invita
         raise ApplicationError(
             "That address belongs to a LinkUp member: send them a connection request instead.",
             code="already_member",
-            extra={"handle": member.username},
         )
     if Invitation.objects.filter(
         inviter=inviter, email__iexact=email, status=Invitation.Status.SENT
@@ -455,6 +460,10 @@ def invitations_on_signup(*, member: User, token: str | None = None) -> list[Inv
         notify(
             recipient_id=inviter.pk, kind=Notification.Kind.INVITATION_JOINED, actor_id=member.pk
         )
+    # Introductions that carried an invitation continue where they stopped.
+    from introductions.services import introductions_on_signup
+
+    introductions_on_signup(member=member, invitations=touched)
     return touched
 
 

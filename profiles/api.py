@@ -11,6 +11,7 @@ from allauth.account.auth_backends import AuthenticationBackend
 from allauth.account.utils import has_verified_email
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 from common.api import ErrorSerializer
 from common.exceptions import ApplicationError
 from connections import graph
+from connections.services import is_blocked_between
 from profiles import selectors, services
 from profiles.api_auth import TokenAuthentication
 from profiles.models import ApiToken, Profile, User
@@ -65,15 +67,6 @@ def _own_profile(member: User) -> Profile:
         # Accounts made outside sign-up (createsuperuser) have no profile yet.
         services.profile_create(user=member)
         return selectors.own_profile(user=member)
-
-
-def mutual_connections_count(a: int, b: int) -> int:
-    """How many visible members are 1st-degree connections of both a and b."""
-    common = set(graph.first_degree_ids(a)) & set(graph.first_degree_ids(b))
-    if not common:
-        return 0
-    # Suspended members vanish from everything, counts included.
-    return User.objects.visible().filter(pk__in=common).count()
 
 
 # --- tokens -----------------------------------------------------------------
@@ -256,15 +249,19 @@ class ProfileDetailApi(APIView):
         viewer = _member(request)
         profile = selectors.profile_for_viewer(handle=handle, viewer=viewer)
         is_self = profile.user_id == viewer.pk
-        # Degrees 2 and 3 come with the graph work; for now 1 or out of network.
-        connected = not is_self and graph.are_connected(viewer.pk, profile.user_id)
+        # A block either way: the same 404 as a member who never existed.
+        if not is_self and is_blocked_between(viewer.pk, profile.user_id):
+            raise Http404("No such member.")
+        # Degree and mutual count in one query; closeness says 0 for yourself, the API null.
+        closeness = graph.closeness(viewer.pk, [profile.user_id])[profile.user_id]
+        degree = closeness.degree or None
         context = {
             "request": request,
             "is_self": is_self,
-            "show_contact": selectors.can_see_contact(viewer=viewer, member_id=profile.user_id),
-            "degree": 1 if connected else None,
-            "mutual_connections_count": (
-                0 if is_self else mutual_connections_count(viewer.pk, profile.user_id)
-            ),
+            # Same rule as selectors.can_see_contact (self or 1st degree), without a
+            # second query: the member is visible, so degree 1 means connected now.
+            "show_contact": is_self or degree == 1,
+            "degree": degree,
+            "mutual_connections_count": closeness.mutual_count,
         }
         return Response(ProfileOutputSerializer(profile, context=context).data)

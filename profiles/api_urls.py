@@ -1,10 +1,11 @@
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from profiles import api
 
-urlpatterns: list[URLPattern] = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", api.AuthTokenApi.as_view(), name="api-auth-token"),
     path("me/", api.MeApi.as_view(), name="api-me"),
     path("me/photo/", api.MePhotoApi.as_view(), name="api-me-photo"),
     path("profiles/<str:handle>/", api.ProfileDetailApi.as_view(), name="api-profile-detail"),
+    path("", include("connections.api_urls")),
 ]

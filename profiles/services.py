@@ -217,6 +217,9 @@ def member_suspend(*, member: User, reason: str = "") -> bool:
     )
     if updated:
         member_changed(member.pk)  # their connections leave everyone's counts
+        from introductions.services import introductions_cancel_for
+
+        introductions_cancel_for(member.pk)
     return updated == 1
 
 

@@ -3,13 +3,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.forms import BaseForm as Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
 from connections import graph
+from connections import selectors as connection_selectors
+from connections import services as connection_services
+from connections.forms import ConnectForm
 from profiles import selectors, services
 from profiles.forms import EducationForm, PhotoForm, PositionForm, ProfileForm, SkillForm
 from profiles.models import Education, Position, Profile, Skill, User
@@ -47,6 +50,13 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = request.user if request.user.is_authenticated else None
     profile = selectors.profile_for_viewer(handle=handle, viewer=viewer)
     is_self = viewer is not None and viewer.pk == profile.user_id
+    network = None
+    if viewer is not None and not is_self:
+        # A block hides each member from the other: the very 404 of a member who never existed.
+        if connection_services.is_blocked_between(viewer.pk, profile.user_id):
+            raise Http404("No such member.")
+        # Degree, mutual connections, "how you're connected" and the request state.
+        network = connection_selectors.profile_network(viewer.pk, profile.user_id)
     return render(
         request,
         "profiles/detail.html",
@@ -56,6 +66,9 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
             "show_contact": selectors.can_see_contact(viewer=viewer, member_id=profile.user_id),
             "connection_count": graph.connection_count(profile.user_id),
             "completeness": selectors.profile_completeness(profile) if is_self else None,
+            "network": network,
+            "rel": network.relationship if network else None,
+            "connect_form": ConnectForm() if network else None,
         },
     )
 

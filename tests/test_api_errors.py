@@ -16,7 +16,7 @@ from profiles.services import api_token_create, api_token_revoke, member_suspend
 pytestmark = pytest.mark.django_db
 
 ME_URL = "/api/v1/me/"
-ERROR_KEYS = {"code", "message", "fields", "retry_after"}
+ERROR_KEYS = {"code", "message", "fields", "retry_after", "resets_at"}
 
 
 def assert_error(response, status: int, code: str) -> dict:

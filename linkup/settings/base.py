@@ -225,6 +225,8 @@ REST_FRAMEWORK = {
         "anon": "60/minute",
         "user": "1200/minute",
         "auth": "10/minute",
+        "connect": "30/minute",
+        "invite": "30/minute",
     },
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -607,7 +607,7 @@ def test_mutual_connections_count_counts_common_connections(
     data = api_as(bob).get(profile_url("alice")).json()
 
     assert data["mutual_connections_count"] == 2
-    assert data["degree"] is None
+    assert data["degree"] == 2
 
 
 def test_mutual_connections_count_leaves_out_suspended_members(
@@ -657,8 +657,8 @@ def test_profile_query_count_is_bounded(api_as, alice, bob, connect, django_asse
     connect(alice, bob)
     client = api_as(bob)
 
-    # token, profile + 3 prefetches, contact check, degree, mutual connections (3)
-    with django_assert_max_num_queries(10):
+    # token (+ its last-used stamp), profile + 3 prefetches, block check, closeness
+    with django_assert_max_num_queries(8):
         client.get(profile_url("alice"))
 
 

@@ -1,0 +1,687 @@
+"""Introduction brokering: the state machine and its rules.
+
+Every transition is a conditional UPDATE on the current status (and hop), so
+two brokers, two targets, or a withdraw racing an accept cannot both win; the
+loser gets 409 and nothing changes. Quotas are counted under a lock on the
+member whose quota it is.
+"""
+
+import itertools
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from common.exceptions import ApplicationError
+from connections import graph
+from connections.models import ConnectionRequest, Invitation, Notification
+from connections.network import network_changed
+from connections.services import (
+    RateLimited,
+    invitation_create,
+    is_blocked_between,
+    is_visible_member,
+    lock_member,
+    lock_pair,
+    notify,
+)
+from introductions.models import OPEN_STATES, BrokerSettings, Hop, Introduction, Outcome
+from profiles.models import User
+
+OPEN_LIMIT = 5
+TTL = timedelta(days=30)
+REMINDER_AFTER = timedelta(days=7)
+CAPACITY_WINDOW = timedelta(days=30)
+MAX_BROKERS = 2
+
+Status = Introduction.Status
+Kind = Introduction.Kind
+N = Notification.Kind
+
+
+def _refuse(message: str, *, code: str, status: int = 409) -> ApplicationError:
+    return ApplicationError(message, code=code, status=status)
+
+
+def _not_found() -> ApplicationError:
+    return _refuse("No such introduction.", code="not_found", status=404)
+
+
+def _check_text(message: str, note: str) -> tuple[str, str]:
+    message, note = message.strip(), note.strip()
+    if not message:
+        raise ApplicationError(
+            "Write a message for the person you want to meet.", code="invalid", status=400
+        )
+    if len(message) > 2000:
+        raise ApplicationError(
+            "The message is longer than 2000 characters.", code="invalid", status=400
+        )
+    if len(note) > 1000:
+        raise ApplicationError(
+            "The note is longer than 1000 characters.", code="invalid", status=400
+        )
+    return message, note
+
+
+def broker_settings(member_id: int) -> BrokerSettings:
+    return BrokerSettings.objects.filter(member_id=member_id).first() or BrokerSettings(
+        member_id=member_id
+    )
+
+
+def broker_load(member_id: int, *, now: datetime | None = None) -> list[datetime]:
+    """When each introduction reached this broker in the last 30 days, oldest first."""
+    now = now or timezone.now()
+    return list(
+        Hop.objects.filter(
+            broker_id=member_id,
+            reached_at__gt=now - CAPACITY_WINDOW,
+            introduction__kind=Kind.REQUEST,
+        )
+        .order_by("reached_at")
+        .values_list("reached_at", flat=True)
+    )
+
+
+def _check_broker_available(broker: User) -> None:
+    settings = broker_settings(broker.pk)
+    name = broker.get_full_name()
+    if settings.paused:
+        raise _refuse(
+            f"{name} is not taking introduction requests right now.", code="broker_paused"
+        )
+    load = broker_load(broker.pk)
+    if len(load) >= settings.capacity_per_month:
+        raise RateLimited(
+            f"{name} has had as many introduction requests this month as they want.",
+            resets_at=load[len(load) - settings.capacity_per_month] + CAPACITY_WINDOW,
+        )
+
+
+def _check_open_limit(requester: User) -> None:
+    open_ = list(
+        Introduction.objects.filter(requester=requester, status__in=OPEN_STATES, kind=Kind.REQUEST)
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+    )
+    if len(open_) >= OPEN_LIMIT:
+        raise RateLimited(
+            f"You have {OPEN_LIMIT} open introduction requests: one slot comes back when one"
+            " completes, is declined, withdrawn or expires.",
+            resets_at=open_[0],
+        )
+
+
+def _check_path(path: list[User]) -> None:
+    """Each consecutive pair along requester → brokers (→ target) must be connected."""
+    for a, b in itertools.pairwise(path):
+        if not graph.are_connected(a.pk, b.pk):
+            raise _refuse(
+                f"{b.get_full_name()} is not connected to {a.get_full_name()}: choose brokers"
+                " along a real path.",
+                code="not_a_path",
+                status=400,
+            )
+
+
+def _check_visible_and_unblocked(members: list[User]) -> None:
+    for member in members:
+        if not is_visible_member(member.pk):
+            raise _refuse("No such member.", code="not_found", status=404)
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            if is_blocked_between(a.pk, b.pk):
+                raise _refuse("No such member.", code="not_found", status=404)
+
+
+@transaction.atomic
+def introduction_request(
+    *,
+    requester: User,
+    via: list[User],
+    target: User | None = None,
+    target_email: str = "",
+    message: str,
+    note_to_broker: str = "",
+) -> Introduction:
+    """Ask to be introduced to `target` (a member at the 2nd or 3rd degree, or an e-mail
+    address) through `via`: one broker, or two for the 3rd degree, along a real path.
+
+    Raises 400 (bad text, not a path, connected already), 404 (hidden or blocked
+    member anywhere on the path), 409 (an open request for this target, a paused
+    broker), 429 (5 open requests, or the first broker's monthly capacity).
+    """
+    message, note = _check_text(message, note_to_broker)
+    if not via or len(via) > MAX_BROKERS or len({b.pk for b in via}) != len(via):
+        raise _refuse(
+            "Choose one broker, or two for a 3rd-degree introduction.", code="invalid", status=400
+        )
+    if target is None and not target_email.strip():
+        raise _refuse("Say whom you want to meet.", code="invalid", status=400)
+    if target is not None and target.pk == requester.pk:
+        raise _refuse("You cannot ask to be introduced to yourself.", code="self", status=400)
+    if requester.pk in {b.pk for b in via} or (
+        target is not None and target.pk in {b.pk for b in via}
+    ):
+        raise _refuse(
+            "A broker must be someone between you and the target.", code="invalid", status=400
+        )
+    if target is None and len(via) != 1:
+        raise _refuse(
+            "Introductions to an e-mail address go through one broker.", code="invalid", status=400
+        )
+    lock_member(requester)
+    path = [requester, *via, *([target] if target else [])]
+    _check_visible_and_unblocked(path)
+    if target is not None and graph.are_connected(requester.pk, target.pk):
+        raise _refuse("You are already connected.", code="already_connected")
+    # For an address, the last broker vouches for someone they know outside LinkUp.
+    _check_path(path)
+    _check_open_limit(requester)
+    lock_member(via[0])
+    _check_broker_available(via[0])
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            introduction = Introduction.objects.create(
+                kind=Kind.REQUEST,
+                requester=requester,
+                target=target,
+                target_email="" if target else target_email.strip(),
+                message=message,
+                expires_at=now + TTL,
+            )
+    except IntegrityError:
+        raise _refuse(
+            "You already have an open introduction request for this person.", code="already_open"
+        ) from None
+    for position, broker in enumerate(via):
+        Hop.objects.create(
+            introduction=introduction,
+            position=position,
+            broker=broker,
+            note=note if position == 0 else "",
+            reached_at=now if position == 0 else None,
+        )
+    notify(
+        recipient_id=via[0].pk,
+        kind=N.INTRO_TO_FORWARD,
+        actor_id=requester.pk,
+        introduction_id=introduction.pk,
+    )
+    return introduction
+
+
+@transaction.atomic
+def introduction_offer(
+    *,
+    broker: User,
+    first: User,
+    second: User | None = None,
+    second_email: str = "",
+    message: str,
+) -> Introduction:
+    """A broker introduces two of their own connections (or a connection and someone to
+    invite by e-mail). Double opt-in: both must accept before they are connected."""
+    message, _ = _check_text(message, "")
+    if second is None and not second_email.strip():
+        raise _refuse("Say whom you are introducing.", code="invalid", status=400)
+    if second is not None and first.pk == second.pk:
+        raise _refuse("Choose two different people.", code="invalid", status=400)
+    if broker.pk in {first.pk, *([second.pk] if second else [])}:
+        raise _refuse("Introduce two other people.", code="invalid", status=400)
+    lock_member(broker)
+    members = [broker, first, *([second] if second else [])]
+    _check_visible_and_unblocked(members)
+    for member in members[1:]:
+        if not graph.are_connected(broker.pk, member.pk):
+            raise _refuse(
+                "You can only introduce your own connections;"
+                f" {member.get_full_name()} is not one.",
+                code="not_a_path",
+                status=400,
+            )
+    if second is not None and graph.are_connected(first.pk, second.pk):
+        raise _refuse("They are already connected.", code="already_connected")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            introduction = Introduction.objects.create(
+                kind=Kind.OFFER,
+                status=Status.AT_TARGET,
+                requester=first,
+                target=second,
+                target_email="" if second else second_email.strip(),
+                message=message,
+                current_hop=1,
+                expires_at=now + TTL,
+                forwarded_at=now,
+            )
+    except IntegrityError:
+        raise _refuse("These two already have an open introduction.", code="already_open") from None
+    Hop.objects.create(
+        introduction=introduction,
+        position=0,
+        broker=broker,
+        status=Hop.Status.FORWARDED,
+        endorsement=message,
+        reached_at=now,
+        decided_at=now,
+    )
+    notify(
+        recipient_id=first.pk,
+        kind=N.INTRO_FOR_YOU,
+        actor_id=broker.pk,
+        introduction_id=introduction.pk,
+    )
+    if second is not None:
+        notify(
+            recipient_id=second.pk,
+            kind=N.INTRO_FOR_YOU,
+            actor_id=broker.pk,
+            introduction_id=introduction.pk,
+        )
+    else:
+        _invite_target(introduction, inviter=broker)
+    return introduction
+
+
+def _invite_target(introduction: Introduction, *, inviter: User) -> None:
+    """The target is not a member: an invitation carries the introduction."""
+    try:
+        invitation = invitation_create(
+            inviter=inviter, email=introduction.target_email, message=introduction.message[:1000]
+        )
+    except ApplicationError as exc:
+        if exc.code == "already_invited":
+            invitation = Invitation.objects.get(
+                inviter=inviter,
+                email__iexact=introduction.target_email,
+                status=Invitation.Status.SENT,
+            )
+        elif exc.code == "already_member":
+            raise _refuse(
+                "That address belongs to a LinkUp member: introduce them by name.",
+                code="already_member",
+            ) from None
+        else:
+            raise
+    Introduction.objects.filter(pk=introduction.pk).update(invitation=invitation)
+    introduction.invitation = invitation
+
+
+def _participant(introduction_id: int, member: User) -> Introduction:
+    """The introduction if `member` takes part in it (requester, target or a broker); else 404."""
+    introduction = (
+        Introduction.objects.filter(pk=introduction_id)
+        .filter(Q(requester=member) | Q(target=member) | Q(hops__broker=member))
+        .select_related("requester", "target")
+        .distinct()
+        .first()
+    )
+    if introduction is None:
+        raise _not_found()
+    return introduction
+
+
+def _close(
+    introduction: Introduction, *, status: str, from_states: tuple[str, ...] = OPEN_STATES
+) -> bool:
+    now = timezone.now()
+    updated = Introduction.objects.filter(pk=introduction.pk, status__in=from_states).update(
+        status=status, closed_at=now
+    )
+    if updated:
+        Hop.objects.filter(introduction=introduction, status=Hop.Status.WAITING).update(
+            status=Hop.Status.CLOSED, decided_at=now
+        )
+        introduction.refresh_from_db()
+    return updated == 1
+
+
+def _current_hop(introduction: Introduction, broker: User) -> Hop:
+    hop = Hop.objects.filter(introduction=introduction, broker=broker).first()
+    if hop is None:
+        raise _refuse("Only the broker it is with can do that.", code="forbidden", status=403)
+    if introduction.status != Status.OPEN or hop.position != introduction.current_hop:
+        raise _refuse("This introduction is not waiting for you.", code="not_waiting")
+    return hop
+
+
+@transaction.atomic
+def introduction_forward(
+    *, introduction_id: int, broker: User, endorsement: str = ""
+) -> Introduction:
+    """The current broker passes the request on, with words for the target. 403 for other
+    participants, 409 if it is not with this broker (any more)."""
+    endorsement = endorsement.strip()
+    if len(endorsement) > 1000:
+        raise _refuse("The endorsement is longer than 1000 characters.", code="invalid", status=400)
+    introduction = _participant(introduction_id, broker)
+    hop = _current_hop(introduction, broker)
+    hops = list(introduction.hops.select_related("broker").order_by("position"))
+    before = introduction.requester if hop.position == 0 else hops[hop.position - 1].broker
+    after = hops[hop.position + 1].broker if hop.position + 1 < len(hops) else introduction.target
+    # The path must still be real: connections may have been removed since.
+    for other in (before, after):
+        if other is not None and not graph.are_connected(broker.pk, other.pk):
+            raise _refuse(
+                f"You are no longer connected to {other.get_full_name()}.", code="not_a_path"
+            )
+    now = timezone.now()
+    claimed = Hop.objects.filter(pk=hop.pk, status=Hop.Status.WAITING).update(
+        status=Hop.Status.FORWARDED, endorsement=endorsement, decided_at=now
+    )
+    last = hop.position + 1 >= len(hops)
+    moved = Introduction.objects.filter(
+        pk=introduction.pk, status=Status.OPEN, current_hop=hop.position
+    ).update(
+        current_hop=hop.position + 1,
+        **({"status": Status.AT_TARGET, "forwarded_at": now} if last else {}),
+    )
+    if not (claimed and moved):
+        raise _refuse("This introduction is not waiting for you.", code="not_waiting")
+    introduction.refresh_from_db()
+    if not last:
+        nxt = hops[hop.position + 1]
+        Hop.objects.filter(pk=nxt.pk).update(reached_at=now, note=endorsement)
+        notify(
+            recipient_id=nxt.broker_id,
+            kind=N.INTRO_TO_FORWARD,
+            actor_id=broker.pk,
+            introduction_id=introduction.pk,
+        )
+    elif introduction.target_id is not None:
+        notify(
+            recipient_id=introduction.target_id,
+            kind=N.INTRO_FOR_YOU,
+            actor_id=introduction.requester_id,
+            introduction_id=introduction.pk,
+        )
+    else:
+        _invite_target(introduction, inviter=broker)
+    return introduction
+
+
+@transaction.atomic
+def introduction_decline(*, introduction_id: int, broker: User, reason: str = "") -> Introduction:
+    """The current broker does not forward. The requester is told "not forwarded"; the
+    reason only if this broker gave one and is the requester's own broker."""
+    reason = reason.strip()[:300]
+    introduction = _participant(introduction_id, broker)
+    hop = _current_hop(introduction, broker)
+    if not Hop.objects.filter(pk=hop.pk, status=Hop.Status.WAITING).update(
+        status=Hop.Status.DECLINED, decline_reason=reason, decided_at=timezone.now()
+    ):
+        raise _refuse("This introduction is not waiting for you.", code="not_waiting")
+    if not _close(introduction, status=Status.NOT_FORWARDED, from_states=(Status.OPEN,)):
+        raise _refuse("This introduction is not waiting for you.", code="not_waiting")
+    # Nobody is named: beyond their own broker the requester must not learn who declined.
+    notify(
+        recipient_id=introduction.requester_id,
+        kind=N.INTRO_NOT_FORWARDED,
+        actor_id=None,
+        introduction_id=introduction.pk,
+    )
+    return introduction
+
+
+def _connect(a: int, b: int) -> None:
+    lock_pair(a, b)
+    if graph.add_edge(a, b):
+        ConnectionRequest.objects.filter(
+            Q(from_member_id=a, to_member_id=b) | Q(from_member_id=b, to_member_id=a),
+            status__in=[ConnectionRequest.Status.PENDING, ConnectionRequest.Status.IGNORED],
+        ).update(status=ConnectionRequest.Status.CANCELLED, responded_at=timezone.now())
+        network_changed(a, b)
+
+
+@transaction.atomic
+def introduction_accept(*, introduction_id: int, member: User) -> Introduction:
+    """The target accepts (for an offer: either side; both must). Then the two are connected
+    and see each other's contact details; both are told. 403 for others, 409 wrong state."""
+    introduction = _participant(introduction_id, member)
+    sides = {introduction.requester_id, introduction.target_id}
+    if introduction.kind == Kind.REQUEST and member.pk != introduction.target_id:
+        raise _refuse("Only the person introduced can accept.", code="forbidden", status=403)
+    if introduction.kind == Kind.OFFER and member.pk not in sides:
+        raise _refuse("Only the two people introduced can accept.", code="forbidden", status=403)
+    if introduction.status != Status.AT_TARGET:
+        raise _refuse("This introduction is not waiting for an answer.", code="not_waiting")
+    requester_id, target_id = introduction.requester_id, introduction.target_id
+    assert target_id is not None
+    lock_pair(requester_id, target_id)
+    if not is_visible_member(requester_id) or is_blocked_between(requester_id, target_id):
+        raise _not_found()
+    now = timezone.now()
+    qs = Introduction.objects.filter(pk=introduction.pk, status=Status.AT_TARGET)
+    if introduction.kind == Kind.OFFER:
+        field = "requester_accepted_at" if member.pk == requester_id else "target_accepted_at"
+        if not qs.filter(**{f"{field}__isnull": True}).update(**{field: now}):
+            raise _refuse("You have already accepted.", code="already_accepted")
+        introduction.refresh_from_db()
+        if introduction.requester_accepted_at is None or introduction.target_accepted_at is None:
+            other = target_id if member.pk == requester_id else requester_id
+            notify(
+                recipient_id=other,
+                kind=N.INTRO_REMINDER,
+                actor_id=member.pk,
+                introduction_id=introduction.pk,
+            )
+            return introduction
+    elif not qs.update(target_accepted_at=now):
+        raise _refuse("This introduction is not waiting for an answer.", code="not_waiting")
+    if not _close(introduction, status=Status.ACCEPTED, from_states=(Status.AT_TARGET,)):
+        raise _refuse("This introduction is not waiting for an answer.", code="not_waiting")
+    _connect(requester_id, target_id)
+    for recipient, actor in ((requester_id, target_id), (target_id, requester_id)):
+        notify(
+            recipient_id=recipient,
+            kind=N.INTRO_ACCEPTED,
+            actor_id=actor,
+            introduction_id=introduction.pk,
+        )
+    for hop in introduction.hops.all():
+        notify(
+            recipient_id=hop.broker_id,
+            kind=N.INTRO_ACCEPTED,
+            actor_id=target_id,
+            introduction_id=introduction.pk,
+        )
+    return introduction
+
+
+@transaction.atomic
+def introduction_decline_as_target(*, introduction_id: int, member: User) -> Introduction:
+    """The target (or, for an offer, either side) says no. The requester sees "not accepted"."""
+    introduction = _participant(introduction_id, member)
+    allowed = {introduction.target_id} | (
+        {introduction.requester_id} if introduction.kind == Kind.OFFER else set()
+    )
+    if member.pk not in allowed:
+        raise _refuse("Only the person introduced can decline.", code="forbidden", status=403)
+    if not _close(introduction, status=Status.NOT_ACCEPTED, from_states=(Status.AT_TARGET,)):
+        raise _refuse("This introduction is not waiting for an answer.", code="not_waiting")
+    if introduction.kind == Kind.REQUEST:
+        notify(
+            recipient_id=introduction.requester_id,
+            kind=N.INTRO_NOT_ACCEPTED,
+            actor_id=None,
+            introduction_id=introduction.pk,
+        )
+    return introduction
+
+
+@transaction.atomic
+def introduction_withdraw(*, introduction_id: int, member: User) -> Introduction:
+    """The requester (for an offer: the broker) withdraws before the target answers."""
+    introduction = _participant(introduction_id, member)
+    owner = (
+        introduction.requester_id
+        if introduction.kind == Kind.REQUEST
+        else introduction.hops.get(position=0).broker_id
+    )
+    if member.pk != owner:
+        raise _refuse("Only the one who asked can withdraw.", code="forbidden", status=403)
+    if not _close(introduction, status=Status.WITHDRAWN):
+        raise _refuse("This introduction is already closed.", code="closed")
+    return introduction
+
+
+def introductions_cancel_between(a: int, b: int) -> int:
+    """A block between a and b ends every open introduction that involves both."""
+    involving = (
+        Introduction.objects.filter(status__in=OPEN_STATES)
+        .filter(Q(requester_id=a) | Q(target_id=a) | Q(hops__broker_id=a))
+        .filter(Q(requester_id=b) | Q(target_id=b) | Q(hops__broker_id=b))
+    )
+    return _cancel(involving)
+
+
+def introductions_cancel_for(member_id: int) -> int:
+    """A suspension ends every open introduction the member takes part in."""
+    involving = Introduction.objects.filter(status__in=OPEN_STATES).filter(
+        Q(requester_id=member_id) | Q(target_id=member_id) | Q(hops__broker_id=member_id)
+    )
+    return _cancel(involving)
+
+
+def _cancel(queryset) -> int:  # type: ignore[no-untyped-def]
+    ids = list(queryset.values_list("pk", flat=True).distinct())
+    now = timezone.now()
+    done = Introduction.objects.filter(pk__in=ids, status__in=OPEN_STATES).update(
+        status=Status.CANCELLED, closed_at=now
+    )
+    Hop.objects.filter(introduction_id__in=ids, status=Hop.Status.WAITING).update(
+        status=Hop.Status.CLOSED, decided_at=now
+    )
+    Notification.objects.filter(introduction_id__in=ids, read_at__isnull=True).delete()
+    return done
+
+
+@transaction.atomic
+def introductions_on_signup(*, member: User, invitations: list[Invitation]) -> list[Introduction]:
+    """A non-member target joined: their introductions continue where they stopped."""
+    resumed = []
+    for introduction in Introduction.objects.select_for_update().filter(
+        invitation__in=invitations, target__isnull=True, status__in=OPEN_STATES
+    ):
+        if (
+            is_blocked_between(introduction.requester_id, member.pk)
+            or member.pk == introduction.requester_id
+        ):
+            _close(introduction, status=Status.CANCELLED)
+            continue
+        Introduction.objects.filter(pk=introduction.pk).update(target=member)
+        introduction.refresh_from_db()
+        actor = (
+            introduction.requester_id
+            if introduction.kind == Kind.REQUEST
+            else introduction.hops.get(position=0).broker_id
+        )
+        notify(
+            recipient_id=member.pk,
+            kind=N.INTRO_FOR_YOU,
+            actor_id=actor,
+            introduction_id=introduction.pk,
+        )
+        resumed.append(introduction)
+    return resumed
+
+
+def introductions_expire() -> int:
+    """Beat: close introductions past 30 days; everyone involved is told. Safe to rerun."""
+    now = timezone.now()
+    expired = 0
+    for introduction in Introduction.objects.filter(status__in=OPEN_STATES, expires_at__lte=now):
+        with transaction.atomic():
+            if not _close(introduction, status=Status.EXPIRED):
+                continue
+            expired += 1
+            people = {introduction.requester_id, introduction.target_id}
+            people |= set(
+                introduction.hops.filter(reached_at__isnull=False).values_list(
+                    "broker_id", flat=True
+                )
+            )
+            for recipient in people - {None}:
+                notify(
+                    recipient_id=recipient,
+                    kind=N.INTRO_EXPIRED,
+                    actor_id=None,
+                    introduction_id=introduction.pk,
+                )
+    return expired
+
+
+def introductions_remind() -> int:
+    """Beat: one reminder, a week in, to whoever the introduction is waiting for."""
+    now = timezone.now()
+    reminded = 0
+    for introduction in Introduction.objects.filter(
+        status__in=OPEN_STATES, reminded_at__isnull=True, created_at__lte=now - REMINDER_AFTER
+    ):
+        with transaction.atomic():
+            if not Introduction.objects.filter(pk=introduction.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue
+            if introduction.status == Status.OPEN:
+                waiting = [introduction.hops.get(position=introduction.current_hop).broker_id]
+            elif introduction.kind == Kind.OFFER:
+                waiting = [
+                    m
+                    for m, at in (
+                        (introduction.requester_id, introduction.requester_accepted_at),
+                        (introduction.target_id, introduction.target_accepted_at),
+                    )
+                    if at is None and m is not None
+                ]
+            else:
+                waiting = [introduction.target_id] if introduction.target_id else []
+            for recipient in waiting:
+                notify(
+                    recipient_id=recipient,
+                    kind=N.INTRO_REMINDER,
+                    actor_id=None,
+                    introduction_id=introduction.pk,
+                )
+                reminded += 1
+    return reminded
+
+
+@transaction.atomic
+def outcome_record(*, introduction_id: int, member: User, result: str) -> Outcome:
+    """Either side of an accepted introduction says what came of it (again to change it)."""
+    introduction = _participant(introduction_id, member)
+    if member.pk not in {introduction.requester_id, introduction.target_id}:
+        raise _refuse(
+            "Only the two people introduced record the outcome.", code="forbidden", status=403
+        )
+    if introduction.status != Status.ACCEPTED:
+        raise _refuse("Only an accepted introduction has an outcome.", code="not_accepted")
+    if result not in Outcome.Result.values:
+        raise _refuse("Choose met, working or nothing.", code="invalid", status=400)
+    outcome, _ = Outcome.objects.update_or_create(
+        introduction=introduction, member=member, defaults={"result": result}
+    )
+    return outcome
+
+
+def broker_settings_update(
+    *, member: User, capacity_per_month: int, topics: str, paused: bool
+) -> BrokerSettings:
+    if not 0 <= capacity_per_month <= 200:
+        raise _refuse("Capacity is between 0 and 200 a month.", code="invalid", status=400)
+    settings, _ = BrokerSettings.objects.update_or_create(
+        member=member,
+        defaults={
+            "capacity_per_month": capacity_per_month,
+            "topics": topics.strip()[:300],
+            "paused": paused,
+        },
+    )
+    return settings
