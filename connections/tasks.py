@@ -16,16 +16,14 @@ from django.utils import timezone
 
 from connections import emails
 from connections.models import Block, Invitation, Notification
+from connections.notification_text import describe
 from connections.services import invitation_token, invitations_expire, wants_email
 from profiles.models import User
 
 log = logging.getLogger(__name__)
 
-EMAILED_KINDS: dict[str, tuple[str, str]] = {
-    Notification.Kind.REQUEST_RECEIVED: ("{actor} wants to connect", "request_received"),
-    Notification.Kind.REQUEST_ACCEPTED: ("{actor} accepted your request", "request_accepted"),
-    Notification.Kind.INVITATION_JOINED: ("{actor} joined LinkUp", "invitation_joined"),
-}
+# Kinds also sent by e-mail: everything but reminders of things already e-mailed.
+EMAILED_KINDS = set(Notification.Kind.values)
 TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 
 
@@ -39,7 +37,9 @@ TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 )
 def send_notification_email(notification_id: int) -> str:
     notification = (
-        Notification.objects.select_related("recipient", "actor__profile", "request")
+        Notification.objects.select_related(
+            "recipient", "actor__profile", "request", "introduction"
+        )
         .filter(pk=notification_id, emailed_at__isnull=True)
         .first()
     )
@@ -53,31 +53,25 @@ def send_notification_email(notification_id: int) -> str:
     recipient, actor = notification.recipient, notification.actor
     if (
         notification.kind not in EMAILED_KINDS
-        or actor is None
         or recipient.is_suspended
         or not recipient.email
-        or actor.is_suspended
-        or not actor.is_active
-        or Block.objects.filter(
-            Q(blocker=recipient, blocked=actor) | Q(blocker=actor, blocked=recipient)
-        ).exists()
+        or (actor is not None and (actor.is_suspended or not actor.is_active))
+        or (
+            actor is not None
+            and Block.objects.filter(
+                Q(blocker=recipient, blocked=actor) | Q(blocker=actor, blocked=recipient)
+            ).exists()
+        )
         or not wants_email(recipient.pk)
     ):
         return "skipped"
-    subject, template = EMAILED_KINDS[notification.kind]
-    actor_name = actor.profile.full_name
+    described = describe(notification)
     try:
         emails.send(
             to=recipient.email,
-            subject=subject.format(actor=actor_name),
-            template=template,
-            context={
-                "actor_name": actor_name,
-                "actor_headline": actor.profile.headline,
-                "actor_url": emails.site_url(reverse("profile-detail", args=[actor.username])),
-                "note": notification.request.note if notification.request else "",
-                "requests_url": emails.site_url(reverse("network-requests")),
-            },
+            subject=described.subject,
+            template="notification",
+            context={"described": described, "url": emails.site_url(described.url)},
             unsubscribe_member_id=recipient.pk,
         )
     except TRANSIENT:

@@ -68,3 +68,35 @@ class TestMemberModeration:
     def test_changelists_render_with_search(self, admin_client, alice, name):
         response = admin_client.get(reverse(f"admin:{name}_changelist"), {"q": "alice"})
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_introduction_funnel_and_report_queue(admin_client, make_member, connect):
+    from introductions import services as intro_services
+    from introductions.models import MessageReport
+
+    john, pete, me = make_member("john"), make_member("pete"), make_member("me")
+    connect(john, pete)
+    connect(pete, me)
+    intro = intro_services.introduction_request(
+        requester=john, target=me, via=[pete], message="Hello there"
+    )
+    intro_services.introduction_forward(introduction_id=intro.pk, broker=pete)
+    response = admin_client.get(reverse("admin:introductions_introduction_changelist"))
+    body = response.content.decode()
+    assert "Funnel by week" in body and "1 (100%)" in body
+    report = MessageReport.objects.create(introduction=intro, reporter=me, reason="spam")
+    response = admin_client.post(
+        reverse("admin:introductions_messagereport_changelist"),
+        {"action": "suspend_author", "_selected_action": [report.pk]},
+        follow=True,
+    )
+    assert b"Suspended 1 member" in response.content
+    john.refresh_from_db()
+    assert john.is_suspended
+    assert (
+        admin_client.get(
+            reverse("admin:introductions_messagereport_change", args=[report.pk])
+        ).status_code
+        == 200
+    )
