@@ -270,6 +270,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-expired": {"task": "common.tasks.purge_expired", "schedule": 60 * 60},
     "sweep-emails": {"task": "connections.tasks.sweep_emails", "schedule": 60},
+    "sweep-introductions": {"task": "introductions.tasks.sweep_introductions", "schedule": 300},
     # Catch up on graph changes whose task was never published (Redis was down).
     "process-graph-changes": {"task": "connections.tasks.process_graph_changes", "schedule": 30},
     "recount-network": {
