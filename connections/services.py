@@ -144,11 +144,14 @@ def connection_request_create(*, sender: User, recipient: User, note: str = "") 
     if graph.are_connected(sender.pk, recipient.pk):
         raise ApplicationError("You are already connected.", code="already_connected")
 
+    # They asked us before (even if we ignored it then): asking them back is consent.
     reverse = ConnectionRequest.objects.filter(
-        from_member=recipient, to_member=sender, status=ConnectionRequest.Status.PENDING
+        from_member=recipient,
+        to_member=sender,
+        status__in=[ConnectionRequest.Status.PENDING, ConnectionRequest.Status.IGNORED],
     ).first()
     if reverse is not None:
-        _accept(reverse)
+        _accept(reverse, from_states=("pending", "ignored"))
         return RequestOutcome(request=reverse, connected=True)
 
     mine = ConnectionRequest.objects.filter(
@@ -200,16 +203,19 @@ def connection_request_create(*, sender: User, recipient: User, note: str = "") 
     return RequestOutcome(request=request, connected=False)
 
 
-def _claim(request: ConnectionRequest, *, to_status: str, **match: object) -> bool:
-    """Move a pending request to `to_status`; False if it was no longer pending."""
-    updated = ConnectionRequest.objects.filter(
-        pk=request.pk, status=ConnectionRequest.Status.PENDING, **match
-    ).update(status=to_status, responded_at=timezone.now())
+def _claim(
+    request: ConnectionRequest, *, to_status: str, from_states: tuple[str, ...] = ("pending",)
+) -> bool:
+    """Move a request from one of `from_states` to `to_status`; False if someone got there
+    first (the conditional UPDATE is the claim)."""
+    updated = ConnectionRequest.objects.filter(pk=request.pk, status__in=from_states).update(
+        status=to_status, responded_at=timezone.now()
+    )
     return updated == 1
 
 
-def _accept(request: ConnectionRequest) -> None:
-    if not _claim(request, to_status=ConnectionRequest.Status.ACCEPTED):
+def _accept(request: ConnectionRequest, *, from_states: tuple[str, ...] = ("pending",)) -> None:
+    if not _claim(request, to_status=ConnectionRequest.Status.ACCEPTED, from_states=from_states):
         raise ApplicationError("This request is no longer pending.", code="not_pending")
     graph.add_edge(request.from_member_id, request.to_member_id)
     # No open request may outlive the connection (an ignored one the other way, say).
@@ -258,6 +264,7 @@ def connection_request_accept(*, request_id: int, member: User) -> ConnectionReq
 def connection_request_ignore(*, request_id: int, member: User) -> ConnectionRequest:
     """Ignore a request sent to `member`. The sender is never told."""
     request = _request_for(request_id, member=member, role="recipient")
+    lock_pair(request.from_member_id, request.to_member_id)
     if not _claim(request, to_status=ConnectionRequest.Status.IGNORED):
         raise ApplicationError("This request is no longer pending.", code="not_pending")
     request.refresh_from_db()
@@ -277,6 +284,14 @@ def connection_request_withdraw(*, request_id: int, member: User) -> ConnectionR
         raise ApplicationError("This request is no longer pending.", code="not_pending")
     request.refresh_from_db()
     return request
+
+
+def requests_cancel_for(member_id: int) -> int:
+    """A suspended member's open requests, both ways, end (they do not come back)."""
+    return ConnectionRequest.objects.filter(
+        Q(from_member_id=member_id) | Q(to_member_id=member_id),
+        status__in=[ConnectionRequest.Status.PENDING, ConnectionRequest.Status.IGNORED],
+    ).update(status=ConnectionRequest.Status.CANCELLED, responded_at=timezone.now())
 
 
 def _cancel_requests_between(a: int, b: int) -> int:

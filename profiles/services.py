@@ -217,8 +217,10 @@ def member_suspend(*, member: User, reason: str = "") -> bool:
     )
     if updated:
         member_changed(member.pk)  # their connections leave everyone's counts
+        from connections.services import requests_cancel_for
         from introductions.services import introductions_cancel_for
 
+        requests_cancel_for(member.pk)
         introductions_cancel_for(member.pk)
     return updated == 1
 

@@ -1221,12 +1221,12 @@ def test_inviting_the_address_of_a_member_who_blocks_you_emails_them_nothing(
     assert mailoutbox == []
 
 
-def test_connecting_closes_an_ignored_request_going_the_other_way(api_as, alice, bob):
+def test_asking_back_after_ignoring_connects_and_leaves_no_open_request(api_as, alice, bob):
     ignored = make_request(alice, bob)
     services.connection_request_ignore(request_id=ignored.pk, member=bob)
-    request_id = api_as(bob).post(REQUESTS_URL, {"to": "alice"}).json()["id"]
 
-    api_as(alice).post(action_url(request_id, "accept"))
+    response = api_as(bob).post(REQUESTS_URL, {"to": "alice"})
 
+    assert response.status_code == 200 and response.json()["connected"] is True
     assert graph.are_connected(alice.pk, bob.pk)
     assert api_as(alice).get(REQUESTS_URL + "?direction=sent").json()["results"] == []

@@ -293,3 +293,23 @@ class TestNotificationEmails:
         assert result["notifications"] == 1 and result["invitations"] == 1
         assert sorted(m.to[0] for m in mail.outbox) == sorted([bob.email, "lost@example.org"])
         assert send_invitation_email.delay(invitation.pk).get() == "already handled"
+
+
+@pytest.mark.django_db
+class TestReviewFixes:
+    def test_asking_back_after_ignoring_connects(self, alice, bob):
+        request = services.connection_request_create(sender=alice, recipient=bob).request
+        services.connection_request_ignore(request_id=request.pk, member=bob)
+        assert services.connection_request_create(sender=bob, recipient=alice).connected
+        assert graph.are_connected(alice.pk, bob.pk)
+        assert ConnectionRequest.objects.count() == 1
+
+    def test_suspension_cancels_open_requests_for_good(self, alice, bob, carol):
+        from profiles.services import member_unsuspend
+
+        services.connection_request_create(sender=alice, recipient=bob)
+        services.connection_request_create(sender=carol, recipient=alice)
+        member_suspend(member=alice)
+        assert not ConnectionRequest.objects.filter(status__in=["pending", "ignored"]).exists()
+        member_unsuspend(member=alice)
+        assert services.connection_request_create(sender=alice, recipient=bob).request
