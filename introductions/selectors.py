@@ -152,12 +152,37 @@ def _role(introduction: Introduction, member: User, hops: list[Hop]) -> str | No
     return None
 
 
+def hidden_from(viewer: User) -> set[int]:
+    """Members hidden from `viewer` by a block either way. Memoised on the viewer object,
+    so rendering a page of introductions costs one query, not one per row."""
+    cached = getattr(viewer, "_linkup_hidden_ids", None)
+    if cached is None:
+        pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
+            "blocker_id", "blocked_id"
+        )
+        cached = {i for pair in pairs for i in pair} - {viewer.pk}
+        viewer._linkup_hidden_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _shown(member: User, hidden: set[int]) -> bool:
+    return member.pk not in hidden and member.is_active and not member.is_suspended
+
+
 def introduction_view(introduction: Introduction, viewer: User) -> IntroductionView | None:
-    """The introduction as `viewer` may see it; None if they take no part in it."""
+    """The introduction as `viewer` may see it; None if they take no part in it (or it
+    has not reached them yet)."""
     hops = list(introduction.hops.all())
     role = _role(introduction, viewer, hops)
     if role is None:
         return None
+    if role == "target" and introduction.forwarded_at is None:
+        return None
+    if role == "broker":
+        mine = next(h for h in hops if h.broker_id == viewer.pk)
+        if mine.reached_at is None:
+            return None
+    hidden = hidden_from(viewer)
     status = introduction.status
     is_offer = introduction.kind == Kind.OFFER
     my_hop = next((h for h in hops if h.broker_id == viewer.pk), None)
@@ -176,10 +201,15 @@ def introduction_view(introduction: Introduction, viewer: User) -> IntroductionV
             continue
         if role == "broker" and my_hop is not None and hop.position > my_hop.position + 1:
             continue
+        if not _shown(hop.broker, hidden) and hop.broker_id != viewer.pk:
+            visible_status = "hidden" if visible_status != hop.status else visible_status
+            broker: User | None = None
+        else:
+            broker = None if visible_status == "hidden" else hop.broker
         views.append(
             HopView(
                 position=hop.position,
-                broker=None if visible_status == "hidden" else hop.broker,
+                broker=broker,
                 status=visible_status,
                 endorsement=hop.endorsement if hop.status == Hop.Status.FORWARDED else "",
                 note=hop.note if my_hop is not None and hop.pk == my_hop.pk else "",
@@ -187,7 +217,18 @@ def introduction_view(introduction: Introduction, viewer: User) -> IntroductionV
             )
         )
     label = REQUESTER_LABELS.get(status, status)
-    if role == "target" and status == Status.AT_TARGET:
+    mine_accepted = (
+        introduction.requester_accepted_at
+        if viewer.pk == introduction.requester_id
+        else introduction.target_accepted_at
+    )
+    if status == Status.AT_TARGET and is_offer and role != "broker":
+        label = (
+            "You accepted: waiting for the other person"
+            if mine_accepted
+            else "Waiting for your answer"
+        )
+    elif role == "target" and status == Status.AT_TARGET:
         label = "Waiting for your answer"
     if (
         role == "broker"
@@ -215,7 +256,11 @@ def introduction_view(introduction: Introduction, viewer: User) -> IntroductionV
         status_label=label,
         requester=introduction.requester,
         target=introduction.target,
-        target_email=introduction.target_email if role in ("requester", "broker") else "",
+        # An invited address: for a request, the asking side; for an offer, its broker
+        # (the inviter) alone.
+        target_email=introduction.target_email
+        if role == "broker" or (role == "requester" and not is_offer)
+        else "",
         message=introduction.message,
         hops=views,
         reached=sum(1 for h in hops if h.status == Hop.Status.FORWARDED),
@@ -247,28 +292,20 @@ def introductions_for(member: User, *, role: str | None = None) -> QuerySet[Intr
     """Introductions `member` takes part in (optionally in one role), with what the
     views need prefetched: a fixed number of queries for any page size."""
     qs = Introduction.objects.all()
+    # The target sees an introduction only once it reached them.
+    as_target = Q(target=member, forwarded_at__isnull=False)
+    as_broker = Q(hops__broker=member, hops__reached_at__isnull=False)
     if role == "requester":
         qs = qs.filter(requester=member)
     elif role == "target":
-        # The target sees an introduction only once it reached them.
-        qs = qs.filter(target=member).exclude(status__in=[Status.OPEN])
-        qs = qs.exclude(status=Status.NOT_FORWARDED)
+        qs = qs.filter(as_target)
     elif role == "broker":
-        qs = qs.filter(hops__broker=member, hops__reached_at__isnull=False)
+        qs = qs.filter(as_broker)
     else:
-        qs = qs.filter(
-            Q(requester=member)
-            | (Q(target=member) & ~Q(status__in=[Status.OPEN, Status.NOT_FORWARDED]))
-            | Q(hops__broker=member, hops__reached_at__isnull=False)
-        )
-    blocked = Block.objects.filter(Q(blocker=member) | Q(blocked=member)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    hidden = {i for pair in blocked for i in pair} - {member.pk}
-    if hidden:
-        qs = qs.exclude(requester_id__in=hidden).exclude(target_id__in=hidden)
+        qs = qs.filter(Q(requester=member) | as_target | as_broker)
     return (
-        qs.distinct()
+        _without_hidden_sides(qs, member)
+        .distinct()
         .select_related("requester__profile", "target__profile")
         .prefetch_related(
             Prefetch(
@@ -280,10 +317,25 @@ def introductions_for(member: User, *, role: str | None = None) -> QuerySet[Intr
     )
 
 
+def _without_hidden_sides(qs: QuerySet[Introduction], member: User) -> QuerySet[Introduction]:
+    """Leave out introductions whose requester or target is hidden from `member`:
+    blocked either way, suspended or deactivated."""
+    hidden = hidden_from(member)
+    if hidden:
+        qs = qs.exclude(requester_id__in=hidden).exclude(target_id__in=hidden)
+    return (
+        qs.exclude(requester__is_suspended=True)
+        .exclude(requester__is_active=False)
+        .exclude(target__is_suspended=True)
+        .exclude(target__is_active=False)
+    )
+
+
 def broker_history(member: User) -> QuerySet[Introduction]:
     """'Your introductions': those this member forwarded or offered, with outcomes."""
+    qs = Introduction.objects.filter(hops__broker=member, hops__status=Hop.Status.FORWARDED)
     return (
-        Introduction.objects.filter(hops__broker=member, hops__status=Hop.Status.FORWARDED)
+        _without_hidden_sides(qs, member)
         .distinct()
         .select_related("requester__profile", "target__profile")
         .prefetch_related("outcomes")

@@ -127,13 +127,15 @@ def _check_path(path: list[User]) -> None:
 
 
 def _check_visible_and_unblocked(members: list[User]) -> None:
+    """Every member visible, and none blocked with the first (the one asking): those look
+    missing. A block between two *others* is not the asker's business: it ended their
+    connection, so the path check reports a broken path instead."""
     for member in members:
         if not is_visible_member(member.pk):
             raise _refuse("No such member.", code="not_found", status=404)
-    for i, a in enumerate(members):
-        for b in members[i + 1 :]:
-            if is_blocked_between(a.pk, b.pk):
-                raise _refuse("No such member.", code="not_found", status=404)
+    for other in members[1:]:
+        if is_blocked_between(members[0].pk, other.pk):
+            raise _refuse("No such member.", code="not_found", status=404)
 
 
 @transaction.atomic
@@ -177,6 +179,17 @@ def introduction_request(
     _check_visible_and_unblocked(path)
     if target is not None and graph.are_connected(requester.pk, target.pk):
         raise _refuse("You are already connected.", code="already_connected")
+    if target is None:
+        owner = User.objects.visible().filter(email__iexact=target_email.strip()).first()
+        if owner is not None and owner.pk == requester.pk:
+            raise _refuse("That is your own address.", code="self", status=400)
+        if owner is not None and not is_blocked_between(requester.pk, owner.pk):
+            # As for invitations: say so, so that the request goes to the member by name.
+            raise _refuse(
+                "That address belongs to a LinkUp member: ask for an introduction on their"
+                " profile.",
+                code="already_member",
+            )
     # For an address, the last broker vouches for someone they know outside LinkUp.
     _check_path(path)
     _check_open_limit(requester)
@@ -452,11 +465,18 @@ def introduction_accept(*, introduction_id: int, member: User) -> Introduction:
     if introduction.status != Status.AT_TARGET:
         raise _refuse("This introduction is not waiting for an answer.", code="not_waiting")
     requester_id, target_id = introduction.requester_id, introduction.target_id
-    assert target_id is not None
+    now = timezone.now()
+    if target_id is None:
+        # An offer to someone still invited: the first person's yes waits for them.
+        if not Introduction.objects.filter(
+            pk=introduction.pk, status=Status.AT_TARGET, requester_accepted_at__isnull=True
+        ).update(requester_accepted_at=now):
+            raise _refuse("You have already accepted.", code="already_accepted")
+        introduction.refresh_from_db()
+        return introduction
     lock_pair(requester_id, target_id)
     if not is_visible_member(requester_id) or is_blocked_between(requester_id, target_id):
         raise _not_found()
-    now = timezone.now()
     qs = Introduction.objects.filter(pk=introduction.pk, status=Status.AT_TARGET)
     if introduction.kind == Kind.OFFER:
         field = "requester_accepted_at" if member.pk == requester_id else "target_accepted_at"

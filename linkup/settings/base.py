@@ -228,6 +228,7 @@ REST_FRAMEWORK = {
         "auth": "10/minute",
         "connect": "30/minute",
         "invite": "30/minute",
+        "introduce": "30/minute",
     },
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
