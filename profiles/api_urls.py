@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("me/photo/", api.MePhotoApi.as_view(), name="api-me-photo"),
     path("profiles/<str:handle>/", api.ProfileDetailApi.as_view(), name="api-profile-detail"),
     path("", include("connections.api_urls")),
+    path("", include("introductions.api_urls")),
 ]
