@@ -10,8 +10,8 @@ The model (`social_graph`):
   a few hundred at most. Communities belong to *regions* (a city).
 * Every member has an *activity* weight drawn from a Pareto law: most people
   are ordinary, a few are super-connectors. Expected degree is proportional
-  to activity (capped at n/10), which gives the heavy-tailed degree
-  distribution.
+  to activity (capped at 10,000 and at n/10), which gives the heavy-tailed
+  degree distribution.
 * Most of a member's connections are inside their community: some to anyone
   there in proportion to activity, most to a near neighbour on a ring laid
   over the community (teams: a small-world lattice, Watts-Strogatz style).
@@ -24,13 +24,13 @@ The model (`social_graph`):
 * Finally triadic closure ("a friend of a friend becomes a friend") adds
   triangles that cross community boundaries.
 
-Calibration with the defaults (mean degree 32; measured with
-`degree_counts` on members of degree 58-64): at 1,000,000 members the 2nd
-degree has a median of about 3,500 (2,000-17,000) and the 3rd about 250,000,
-against LinkedIn's published example of 63 / 3,200 / 271,000; the average
-local clustering coefficient is about 0.17 (a random graph of the same
-density: 0.00003). Generation takes a few seconds and under 2 GB at a
-million members.
+Calibration with the defaults (mean degree 32), measured with
+`degree_counts` on members with 55-65 connections at 1,000,000 members,
+seeds 0-3: the median 2nd degree is 3,600-4,700 (single members range from
+2,000 to 13,000), the median 3rd degree 240,000-290,000, against LinkedIn's
+published example of 63 / 3,200 / 271,000. The average local clustering
+coefficient is about 0.15 (a random graph of the same density: 0.00003).
+Generation takes 5-10 seconds and about 1 GB at a million members.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def social_graph(
     within_region: float = 0.1,
     closure: float = 0.25,
     activity_alpha: float = 2.3,
+    max_degree: int = 10_000,
     community_sizes: tuple[int, int] = (20, 500),
     community_alpha: float = 1.0,
     region_size: int = 20_000,
@@ -81,8 +82,8 @@ def social_graph(
 
     n: number of nodes, at least 2.
     mean_degree: average number of connections per node. The edge count is
-        n * mean_degree / 2, or up to ~1% less when a small graph runs out
-        of distinct pairs to draw.
+        within 0.1% of n * mean_degree / 2 (fewer when n is too small to
+        hold that many pairs).
     within_community: share of each node's connections inside its community
         (capped at half the community, so hubs spill over to other communities).
     team_share: share of those that go to ring neighbours within `team_span`
@@ -90,6 +91,9 @@ def social_graph(
     within_region: share of cross-community connections kept in the region.
     closure: share of all edges added by triadic closure at the end.
     activity_alpha: Pareto exponent of activity; lower means bigger hubs.
+    max_degree: cap on a node's expected degree, and n / 10 at most. LinkedIn
+        allows 30,000 connections among a billion members; at a million,
+        hubs that size would put every hub's friend 30,000 members away.
     community_sizes, community_alpha: the truncated Pareto of community sizes.
     region_size: about how many nodes a region holds.
     """
@@ -103,6 +107,7 @@ def social_graph(
         mean_degree=mean_degree,
         within_community=within_community,
         activity_alpha=activity_alpha,
+        max_degree=max_degree,
         community_sizes=community_sizes,
         community_alpha=community_alpha,
         region_size=region_size,
@@ -168,6 +173,7 @@ def _layout(
     mean_degree: float,
     within_community: float,
     activity_alpha: float,
+    max_degree: int,
     community_sizes: tuple[int, int],
     community_alpha: float,
     region_size: int,
@@ -182,7 +188,8 @@ def _layout(
 
     # Expected degree in proportion to a Pareto activity weight, capped.
     activity = rng.pareto(activity_alpha, size=n) + 1.0
-    degree = np.minimum(activity * (mean_degree / activity.mean()), max(2.0, n / 10))
+    cap = max(2.0, min(max_degree, n / 10))
+    degree = np.minimum(activity * (mean_degree / activity.mean()), cap)
     degree *= mean_degree / degree.mean()
     # Stubs inside the community are capped at half of it, or a hub would
     # only redraw the same few colleagues; the rest of its degree goes outside.

@@ -25,7 +25,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from random import Random
@@ -69,7 +69,7 @@ ADMIN_PASSWORD = "linkup-admin"  # noqa: S105 - likewise
 SHOWCASE_INDUSTRIES = ("computer-software", "aviation", "publishing")
 MIN_MEMBERS = 20
 MEMBER_CHUNK = 20_000  # members per round of COPYs
-EDGE_CHUNK = 500_000  # connection rows per COPY
+EDGE_CHUNK = 200_000  # connection rows per COPY
 TABLES: tuple[type[models.Model], ...] = (
     User,
     Profile,
@@ -144,26 +144,27 @@ class Command(BaseCommand):
         )
         if not showcase:
             raise CommandError("No demo data is loaded: run seed_demo --members N first.")
-        self.stdout.write("Demo logins (handle or e-mail, and password):")
+        self.stdout.write("Demo logins (handle or e-mail, password):")
         known: dict[str, bool] = {}
         for user in showcase:
             # Every demo member shares one hash: check the default password once.
             if user.password not in known:
                 known[user.password] = check_password(DEMO_PASSWORD, user.password)
             password = DEMO_PASSWORD if known[user.password] else "(the --password of seed_demo)"
-            profile = getattr(user, "profile", None)
             about = ""
+            profile = getattr(user, "profile", None)
             if profile is not None:
                 industry = Industry(profile.industry).label if profile.industry else "-"
-                about = f"{profile.full_name}, {industry}, {profile.location}"
+                about = f"{profile.full_name}, {industry}, {profile.location}, "
+            connections = graph.connection_count(user.pk)
             self.stdout.write(
-                f"  {user.username:<24} {user.email:<44} {password}\n"
-                f"      {about}: {graph.connection_count(user.pk):,} connections"
+                f"  {user.username:<20} {user.email:<40} {password}   ({about}{connections:,}"
+                " connections)"
             )
         admin = demo_members().filter(username=ADMIN_HANDLE, is_superuser=True).first()
         if admin is not None:
             self.stdout.write(
-                f"Admin (/admin/): {ADMIN_HANDLE:<17} {admin.email:<44} {ADMIN_PASSWORD}"
+                f"Admin, for /admin/:\n  {ADMIN_HANDLE:<20} {admin.email:<40} {ADMIN_PASSWORD}"
             )
 
     # Loading
@@ -183,8 +184,8 @@ class Command(BaseCommand):
         # At least a dozen regions (cities), even in a small demo.
         region_size = max(250, min(20_000, members // 12))
         g = social_graph(members, seed=seed, mean_degree=mean_degree, region_size=region_size)
-        t = lap("graph", t)
         world = _World.build(g, seed=seed)
+        t = lap("graph", t)
         now = timezone.now().replace(microsecond=0)
         password_hash = make_password(password)  # once: hashing per member would take hours
 
@@ -199,7 +200,8 @@ class Command(BaseCommand):
                     f"Demo data is already loaded ({existing:,} demo accounts @{DEMO_DOMAIN}). "
                     "Run seed_demo --reset to replace it, or --print-logins to use it."
                 )
-            only_demo = existing and not User.objects.exclude(email__iendswith=f"@{DEMO_DOMAIN}")
+            real_members = User.objects.exclude(email__iendswith=f"@{DEMO_DOMAIN}")
+            only_demo = bool(existing) and not real_members.exists()
             if only_demo:
                 _truncate_members(cur)  # before the foreign keys go: CASCADE follows them
             restore = _drop_indexes_and_foreign_keys(cur)
@@ -247,14 +249,16 @@ class Command(BaseCommand):
         now: datetime,
     ) -> None:
         tables = _MemberTables(now)
-        n = len(ids)
-        with tqdm(total=n, desc="members", unit=" members", **self._tqdm()) as bar:
-            for start in range(0, n, MEMBER_CHUNK):
-                stop = min(start + MEMBER_CHUNK, n)
-                for node in range(start, stop):
+        # In id order: the showcase members come first and get the plainest
+        # handles, and the primary key indexes fill from left to right.
+        nodes = np.argsort(ids).tolist()
+        with tqdm(total=len(nodes), desc="members", unit=" members", **self._tqdm()) as bar:
+            for start in range(0, len(nodes), MEMBER_CHUNK):
+                chunk = nodes[start : start + MEMBER_CHUNK]
+                for node in chunk:
                     builder.write(node, int(ids[node]), password_hash, tables)
                 tables.flush(cur)
-                bar.update(stop - start)
+                bar.update(len(chunk))
 
     def _copy_connections(
         self,
@@ -271,8 +275,7 @@ class Command(BaseCommand):
         m = len(a)
         # A connection is made some time after both members joined.
         since = np.maximum(joined[a], joined[b])
-        made = since + rng.random(m) * (now.timestamp() - since)
-        stamps = np.datetime_as_string(made.astype("datetime64[s]"), unit="s", timezone="UTC")
+        made = (since + rng.random(m) * (now.timestamp() - since)).astype("datetime64[s]")
         # Two rows per connection, (a, b) and (b, a), in primary-key order so
         # the primary key index is filled from left to right.
         member = np.concatenate((ids[a], ids[b]))
@@ -293,7 +296,7 @@ class Command(BaseCommand):
                     range(start, stop),
                     member[start:stop].tolist(),
                     other[start:stop].tolist(),
-                    stamps[pair[start:stop]].tolist(),
+                    np.datetime_as_string(made[pair[start:stop]], timezone="UTC").tolist(),
                     noted[start:stop].tolist(),
                     strict=True,
                 ):
@@ -353,6 +356,8 @@ class Command(BaseCommand):
 
 @dataclass
 class _World:
+    """The generated graph and what the members of each community share."""
+
     graph: SocialGraph
     industry: list[str]  # per community
     company: list[str]  # per community
@@ -456,10 +461,15 @@ def _pick_showcase(g: SocialGraph) -> dict[int, str]:
 # Members
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ß": "ss", "ł": "l", "Ł": "L"})
+
+
 @cache
 def _slug(text: str) -> str:
     """ASCII, lowercase, hyphens: "Gonçalo O'Brien" -> "goncalo-obrien"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    folded = folded.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", folded.replace("'", "").lower()).strip("-")
 
 
@@ -468,20 +478,10 @@ def _month(index: int) -> str:
     return date(index // 12, index % 12 + 1, 1).isoformat()
 
 
-@dataclass
 class _MemberTables:
     """One COPY buffer per table a member is written to."""
 
-    now: datetime
-    users: _CopyBuffer = field(init=False)
-    profiles: _CopyBuffer = field(init=False)
-    positions: _CopyBuffer = field(init=False)
-    education: _CopyBuffer = field(init=False)
-    skills: _CopyBuffer = field(init=False)
-    emails: _CopyBuffer = field(init=False)
-
-    def __post_init__(self) -> None:
-        now = self.now
+    def __init__(self, now: datetime) -> None:
         self.users = _CopyBuffer(
             User,
             ["id", "password", "username", "email", "date_joined", "is_active", "is_staff",
@@ -585,6 +585,8 @@ class _MemberBuilder:
             experience = max(experience, 8)
         study, career_start = self._education(member_id, sector, community, experience, out)
         skills = self._skills(sector, 8 if showcase else rng.randint(3, 8))
+        for skill in skills:
+            out.skills.add(str(member_id), skill)
         title, company, previous = self._career(
             member_id, industry, sector, community, career_start, skills, town, showcase, out
         )
@@ -792,10 +794,9 @@ class _CopyBuffer:
         if not self.lines:
             return
         columns = ", ".join(_q(c) for c in self.columns)
-        cur.copy_expert(
-            f"COPY {_q(self.table)} ({columns}) FROM STDIN", io.StringIO("".join(self.lines))
-        )
+        text = io.BytesIO("".join(self.lines).encode())
         self.lines = []
+        cur.copy_expert(f"COPY {_q(self.table)} ({columns}) FROM STDIN", text)
 
 
 def _drop_indexes_and_foreign_keys(cur: CursorWrapper) -> list[str]:
