@@ -4,6 +4,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from connections.forms import (
     NetworkFilterForm,
     NoteForm,
 )
+from connections.notification_text import describe
 from profiles import selectors as profile_selectors
 from profiles.models import Profile, User
 
@@ -602,6 +604,19 @@ def notifications(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     items = list(page.object_list)
+    # What each notification says comes from describe(), which reads the request's note
+    # or the introduction as this member may see it: fetch those for the whole page.
+    prefetch_related_objects(
+        items,
+        "request",
+        "introduction__requester__profile",
+        "introduction__target__profile",
+        "introduction__hops__broker__profile",
+        "introduction__outcomes",
+    )
+    for n in items:
+        n.recipient = member
+        n.described = describe(n)
     unread = [n.pk for n in items if n.read_at is None]
     if unread:
         # The items keep read_at=None in memory, so this page still shows them as new.

@@ -97,9 +97,14 @@ class MessageReportAdmin(admin.ModelAdmin):
     def suspend_author(self, request: HttpRequest, queryset: QuerySet[MessageReport]) -> None:
         suspended = 0
         for report in queryset.select_related("introduction__requester"):
-            suspended += member_suspend(
-                member=report.introduction.requester, reason=f"report {report.pk}"
+            intro = report.introduction
+            # A request's message is the requester's; an offer's is its broker's.
+            author = (
+                intro.requester
+                if intro.kind == Introduction.Kind.REQUEST
+                else intro.hops.get(position=0).broker
             )
+            suspended += member_suspend(member=author, reason=f"report {report.pk}")
             MessageReport.objects.filter(pk=report.pk).update(
                 resolved_at=timezone.now(), resolution=f"author suspended by {request.user}"
             )

@@ -10,7 +10,7 @@ side (requester and brokers) and admins.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from connections import graph
@@ -51,7 +51,8 @@ def broker_candidates(*, requester: User, target: User, limit: int = 20) -> list
         for row in Hop.objects.filter(broker_id__in=members, introduction__kind=Kind.REQUEST)
         .values("broker_id")
         .annotate(
-            asked=Count("id", filter=~Q(status=Hop.Status.WAITING) | Q(reached_at__isnull=False)),
+            # Decided requests only: one still waiting is not yet a "no".
+            asked=Count("id", filter=Q(status__in=[Hop.Status.FORWARDED, Hop.Status.DECLINED])),
             forwarded=Count("id", filter=Q(status=Hop.Status.FORWARDED)),
             recent=Count("id", filter=Q(reached_at__gt=since)),
             last_decided=Max("decided_at"),
@@ -271,7 +272,6 @@ def introduction_view(introduction: Introduction, viewer: User) -> IntroductionV
             and my_hop.position == introduction.current_hop
         ),
         can_accept=waiting
-        and introduction.target_id is not None
         and (
             (role == "target" and (not is_offer or introduction.target_accepted_at is None))
             or (role == "requester" and is_offer and accepted_mine is None)
@@ -351,3 +351,30 @@ def open_count(member: User) -> int:
 
 def my_broker_settings(member: User) -> BrokerSettings:
     return broker_settings(member.pk)
+
+
+def waiting_for(member: User) -> Q:
+    """Introductions waiting for `member` to act: as the broker they are with now, as the
+    target who has not answered, or as either side of an offer who has not accepted yet."""
+    my_turn = Exists(
+        Hop.objects.filter(
+            introduction_id=OuterRef("pk"), broker=member, position=OuterRef("current_hop")
+        )
+    )
+    as_broker = Q(status=Status.OPEN) & Q(my_turn)
+    as_target = Q(status=Status.AT_TARGET, target=member) & (
+        Q(kind=Kind.REQUEST) | Q(target_accepted_at__isnull=True)
+    )
+    as_first = Q(
+        status=Status.AT_TARGET,
+        kind=Kind.OFFER,
+        requester=member,
+        requester_accepted_at__isnull=True,
+        target__isnull=False,
+    )
+    return as_broker | as_target | as_first
+
+
+def waiting_count(member: User) -> int:
+    """How many introductions wait for `member` (the top bar's badge). One query."""
+    return Introduction.objects.filter(waiting_for(member)).count()

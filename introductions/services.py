@@ -26,7 +26,14 @@ from connections.services import (
     lock_pair,
     notify,
 )
-from introductions.models import OPEN_STATES, BrokerSettings, Hop, Introduction, Outcome
+from introductions.models import (
+    OPEN_STATES,
+    BrokerSettings,
+    Hop,
+    Introduction,
+    MessageReport,
+    Outcome,
+)
 from profiles.models import User
 
 OPEN_LIMIT = 5
@@ -705,3 +712,50 @@ def broker_settings_update(
         },
     )
     return settings
+
+
+@transaction.atomic
+def introduction_report(*, introduction_id: int, reporter: User, reason: str) -> MessageReport:
+    """Report an introduction's message (or note) as abusive.
+
+    Only a participant who did not write the message may report it; once per member.
+    Raises 400 (no reason, too long), 403 (the author), 404 (not a participant: the same
+    as a missing introduction), 409 (already reported).
+    """
+    reason = reason.strip()
+    if not reason or len(reason) > 500:
+        raise ApplicationError(
+            "Say what is wrong with the message, in at most 500 characters.",
+            code="invalid",
+            status=400,
+        )
+    introduction = (
+        Introduction.objects.filter(pk=introduction_id)
+        .filter(Q(requester=reporter) | Q(target=reporter) | Q(hops__broker=reporter))
+        .distinct()
+        .first()
+    )
+    if introduction is None:
+        raise ApplicationError("No such introduction.", code="not_found", status=404)
+    author_id = (
+        introduction.requester_id
+        if introduction.kind == Kind.REQUEST
+        else Hop.objects.filter(introduction=introduction, position=0)
+        .values_list("broker_id", flat=True)
+        .first()
+    )
+    if author_id == reporter.pk:
+        raise ApplicationError(
+            "You wrote this message: withdraw the introduction instead.",
+            code="forbidden",
+            status=403,
+        )
+    try:
+        with transaction.atomic():
+            return MessageReport.objects.create(
+                introduction=introduction, reporter=reporter, reason=reason
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            "You have already reported this introduction.", code="already_reported"
+        ) from None

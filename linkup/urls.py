@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("linkup.api_urls")),
     path("", include("profiles.urls")),
     path("", include("connections.urls")),
+    path("", include("introductions.urls")),
 ]
 
 if settings.DEBUG:

@@ -519,8 +519,9 @@ class TestMyNetwork:
         alice_with(7, start=3)
         ten = queries_for(client, "/network/")
         assert three == ten
-        # session, member, count, the page with profiles, pending counts, unread badge
-        with django_assert_num_queries(6):
+        # session, member, count, the page with profiles, pending counts, unread and
+        # introductions badges
+        with django_assert_num_queries(7):
             client.get("/network/")
 
 
@@ -624,7 +625,7 @@ class TestReceivedRequests:
         ten = queries_for(client, "/network/requests/")
         assert three == ten
         # session, member, count, the page with profiles, closeness, pending counts, badge
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             client.get("/network/requests/")
 
 
