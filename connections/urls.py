@@ -38,4 +38,5 @@ urlpatterns = [
     ),
     path("notifications/", views.notifications, name="notifications"),
     path("settings/emails/", views.email_settings, name="settings-emails"),
+    path("settings/blocked/", views.blocked_members, name="settings-blocked"),
 ]

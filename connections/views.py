@@ -22,6 +22,7 @@ from connections.forms import (
     NetworkFilterForm,
     NoteForm,
 )
+from connections.models import Block
 from connections.notification_text import describe
 from profiles import selectors as profile_selectors
 from profiles.models import Profile, User
@@ -639,3 +640,23 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         initial={"notifications": selectors.wants_notification_emails(member)}
     )
     return render(request, "connections/email_settings.html", {"form": form})
+
+
+def blocked_members(request: HttpRequest) -> HttpResponse:
+    """The members I block, with Unblock. Only the blocker sees this list: the blocked
+    member sees nothing of it (nor of the blocker anywhere)."""
+    member = _member(request)
+    if request.method == "POST":
+        handle = request.POST.get("handle", "")
+        blocked = User.objects.filter(username=handle).values_list("pk", flat=True).first()
+        if blocked is not None and services.block_remove(blocker=member, blocked_id=blocked):
+            messages.success(
+                request, "Unblocked. You are not connected: send a request if you wish."
+            )
+        return redirect("settings-blocked")
+    blocks = (
+        Block.objects.filter(blocker=member)
+        .select_related("blocked__profile")
+        .order_by("-created_at")
+    )
+    return render(request, "connections/blocked.html", {"blocks": blocks})

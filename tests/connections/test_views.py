@@ -819,3 +819,19 @@ class TestEmailSettings:
         assert b"checked" not in client.get("/settings/emails/").content
         client.post("/settings/emails/", {"notifications": "on"})
         assert EmailPreference.objects.get(member=alice).notifications is True
+
+
+@pytest.mark.django_db
+def test_blocked_members_list_and_unblock(client, alice, bob):
+    from connections import services as connection_services
+
+    connection_services.block_create(blocker=alice, blocked=bob)
+    client.force_login(alice)
+    page = client.get("/settings/blocked/")
+    assert page.status_code == 200 and "Bob Baker" in page.content.decode()
+    client.force_login(bob)
+    assert "Alice" not in client.get("/settings/blocked/").content.decode()
+    client.force_login(alice)
+    response = client.post("/settings/blocked/", {"handle": "bob"}, follow=True)
+    assert "Unblocked" in response.content.decode()
+    assert client.get("/in/bob/").status_code == 200
