@@ -131,7 +131,7 @@ class IntroductionView:
     my_outcome: str = ""
 
 
-REQUESTER_LABELS = {
+REQUESTER_LABELS: dict[str, str] = {
     Status.OPEN: "With a broker",
     Status.AT_TARGET: "Forwarded: waiting for an answer",
     Status.ACCEPTED: "Accepted: you are connected",
@@ -283,8 +283,8 @@ def introduction_view(introduction: Introduction, viewer: User) -> IntroductionV
     )
     view.can_decline_as_broker = view.can_forward
     if view.can_record_outcome:
-        mine = next((o for o in introduction.outcomes.all() if o.member_id == viewer.pk), None)
-        view.my_outcome = mine.result if mine else ""
+        outcome = next((o for o in introduction.outcomes.all() if o.member_id == viewer.pk), None)
+        view.my_outcome = outcome.result if outcome else ""
     return view
 
 

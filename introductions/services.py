@@ -10,7 +10,7 @@ import itertools
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from common.exceptions import ApplicationError
@@ -81,15 +81,17 @@ def broker_settings(member_id: int) -> BrokerSettings:
 def broker_load(member_id: int, *, now: datetime | None = None) -> list[datetime]:
     """When each introduction reached this broker in the last 30 days, oldest first."""
     now = now or timezone.now()
-    return list(
-        Hop.objects.filter(
+    return [
+        reached
+        for reached in Hop.objects.filter(
             broker_id=member_id,
             reached_at__gt=now - CAPACITY_WINDOW,
             introduction__kind=Kind.REQUEST,
         )
         .order_by("reached_at")
         .values_list("reached_at", flat=True)
-    )
+        if reached is not None
+    ]
 
 
 def _check_broker_available(broker: User) -> None:
@@ -576,7 +578,7 @@ def introductions_cancel_for(member_id: int) -> int:
     return _cancel(involving)
 
 
-def _cancel(queryset) -> int:  # type: ignore[no-untyped-def]
+def _cancel(queryset: QuerySet[Introduction]) -> int:
     ids = list(queryset.values_list("pk", flat=True).distinct())
     now = timezone.now()
     done = Introduction.objects.filter(pk__in=ids, status__in=OPEN_STATES).update(
@@ -628,13 +630,15 @@ def introductions_expire() -> int:
             if not _close(introduction, status=Status.EXPIRED):
                 continue
             expired += 1
-            people = {introduction.requester_id, introduction.target_id}
+            people: set[int | None] = {introduction.requester_id, introduction.target_id}
             people |= set(
                 introduction.hops.filter(reached_at__isnull=False).values_list(
                     "broker_id", flat=True
                 )
             )
-            for recipient in people - {None}:
+            for recipient in people:
+                if recipient is None:
+                    continue
                 notify(
                     recipient_id=recipient,
                     kind=N.INTRO_EXPIRED,
