@@ -20,6 +20,7 @@ urlpatterns = [
     path("in/<str:handle>/note/", views.profile_note, name="profile-note"),
     # My network.
     path("network/", views.network, name="network"),
+    path("network/size/", views.network_size, name="network-size"),
     path("network/requests/", views.requests_received, name="network-requests"),
     path("network/requests/sent/", views.requests_sent, name="network-requests-sent"),
     path("network/requests/<int:pk>/accept/", views.request_accept, name="request-accept"),

@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from common.exceptions import ApplicationError
 from connections import emails, graph, selectors, services
+from connections import network as network_counts
 from connections.forms import (
     ConnectForm,
     EmailPreferenceForm,
@@ -420,7 +421,19 @@ def network(request: HttpRequest) -> HttpResponse:
     if _htmx_target(request) == "connection-list":
         return render(request, "connections/_connection_list.html", context)
     context["counts"] = selectors.pending_counts(member)
+    context.update(_network_size_context(member))
     return render(request, "connections/network.html", context)
+
+
+def _network_size_context(member: User) -> dict[str, Any]:
+    return {"size": network_counts.network_size(member.pk), "run": network_counts.last_run()}
+
+
+def network_size(request: HttpRequest) -> HttpResponse:
+    """The network-size card alone: it polls itself while counts are being refreshed."""
+    return render(
+        request, "connections/_network_size.html", _network_size_context(_member(request))
+    )
 
 
 def _requests_page(request: HttpRequest, *, received: bool) -> HttpResponse:

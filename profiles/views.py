@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
-from connections import graph
+from connections import graph, network
 from connections import selectors as connection_selectors
 from connections import services as connection_services
 from connections.forms import ConnectForm
@@ -41,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "completeness": selectors.profile_completeness(profile),
             "connection_count": graph.connection_count(member.pk),
+            "size": network.network_size(member.pk),
+            "run": network.last_run(),
         },
     )
 

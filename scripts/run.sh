@@ -14,8 +14,10 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 $BIN/python manage.py migrate --noinput
+seeded_now=0
 if ! $BIN/python manage.py seed_demo --check >/dev/null 2>&1; then
   $BIN/python manage.py seed_demo --members "$members"
+  seeded_now=1
 fi
 
 pids=()
@@ -28,7 +30,7 @@ $BIN/celery -A linkup beat --loglevel=INFO --schedule=var/celerybeat-schedule >v
 pids+=($!)
 echo "Celery worker and beat started (logs in var/worker.log, var/beat.log)"
 
-$BIN/python manage.py seed_demo --print-logins || true
+[ "$seeded_now" = 1 ] || $BIN/python manage.py seed_demo --print-logins || true
 echo
 echo "LinkUp is at http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/   API docs: http://127.0.0.1:8000/api/docs/"
 $BIN/python manage.py runserver 127.0.0.1:8000

@@ -4,6 +4,7 @@ nothing lost when Redis or a worker is down."""
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from connections import memgraph, network, services
 from connections.models import GraphChange, NetworkCounts
@@ -152,3 +153,18 @@ class TestNetworkApi:
 
     def test_requires_authentication(self, client, db):
         assert client.get("/api/v1/network/").status_code == 401
+
+
+@pytest.mark.django_db
+class TestNetworkCard:
+    def test_card_shows_counts_freshness_and_polls_while_stale(self, people, client, on_commit):
+        with on_commit():
+            connect_via_request(people["alice"], people["bob"])
+            connect_via_request(people["bob"], people["carol"])
+        client.force_login(people["alice"])
+        body = client.get("/network/").content.decode()
+        assert "2nd degree" in body and "current" in body
+        assert 'hx-trigger="every 5s"' not in body
+        NetworkCounts.objects.filter(member=people["alice"]).update(stale_since=timezone.now())
+        card = client.get("/network/size/").content.decode()
+        assert "updating" in card and 'hx-trigger="every 5s"' in card
