@@ -18,6 +18,8 @@ seeded_now=0
 if ! $BIN/python manage.py seed_demo --check >/dev/null 2>&1; then
   $BIN/python manage.py seed_demo --members "$members"
   seeded_now=1
+  # Everyone's 2nd/3rd-degree counts, before the first page is served.
+  $BIN/python manage.py recount_network
 fi
 
 pids=()
