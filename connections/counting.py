@@ -5,50 +5,59 @@ given as CSR adjacency (`CSR`): node ids are 0..n-1, every neighbour list is
 sorted, duplicate-free and has no self-loops.
 
 * `count_one` / `count_many`: one member at a time, a compiled BFS cut at
-  depth 3. A reusable marker array with an epoch (one int64 per node) means
-  no O(n) clearing between calls. The last level is direction-optimising:
-  when the 2nd-degree frontier's edges outweigh a pass over the rest of the
-  graph, it pulls ("has this unreached node a neighbour at distance 2?",
+  depth 3. A reusable marker array with an epoch (one int64 per node, per
+  thread) means no O(n) clearing between calls. The last level is
+  direction-optimising: when the 2nd-degree frontier's edges outweigh half
+  the graph, it pulls ("has this unreached node a neighbour at distance 2?",
   stopping at the first hit) instead of pushing.
 
-* `count_all`: every member (or a given subset of sources, so the job can be
-  partitioned across workers). A multi-source bit-parallel BFS (Then et al.,
-  "The More the Merrier", VLDB 2015): a batch of W = 64 * words sources
-  shares one BFS, each node carrying a W-bit set of the sources that reached
-  it. On top of that:
+* `count_all`: every member, or a subset of source members (so the job can
+  be split into partitions for several workers). A multi-source bit-parallel
+  BFS (Then et al., "The More the Merrier", VLDB 2015): a batch of
+  W = 64 * words sources (2048 by default) shares one BFS, each node
+  carrying a W-bit row: the sources that reached it. On top of that:
 
-  - Locality: nodes are relabelled in BFS order (`relabel_order`), so a batch
-    of consecutive sources is a connected patch of the graph and the rows a
-    node pulls from are mostly near it in memory.
-  - Wide words: W = 2048 by default (32 words per node), so each pass over
-    the graph serves 2048 sources instead of 64.
-  - Levels 1-2 push from the (small) level-1 set, writing a row on first
-    touch, so nothing of size n * W is ever cleared; only a one-bit-per-node
-    "touched" bitmap is.
-  - Level 3 pulls: for each node v, OR the distance-<=2 sets of its touched
-    neighbours, minus v's own distance-<=2 set. Nothing is stored.
-  - Symmetry: dist(s, v) = dist(v, s). A batch only pulls nodes v that are
-    not sources of an earlier batch. For v in the batch or a non-source, the
-    counts go to the batch's sources ("rows", by bit-sliced Harley-Seal
-    carry-save adders: no per-bit loops); for v a source of a later batch,
-    the popcount of v's bit set goes to v ("columns"). That halves the
-    dominant level-3 work.
+  - Locality (`relabel_order`): nodes are relabelled so that communities
+    (label propagation) are contiguous, in BFS order. A batch of consecutive
+    sources is then a patch of the graph, and the rows a node reads are
+    often next to its own in memory.
+  - Levels 1-2 push from the level-1 rows (the sources and their
+    neighbours), writing a row on its first touch, so nothing of size n * W
+    is ever cleared, only a one-bit-per-node "touched" bitmap; the random
+    row writes are prefetched.
+  - Level 3 pulls: for each node v, the OR of its neighbours' distance-<=2
+    rows, minus its own, is the set of sources at distance exactly 3. It is
+    counted, never stored. The loop is software-pipelined: while v is
+    processed, the touched neighbours of v + 1 are listed (branch-free) and
+    their rows prefetched.
+  - Symmetry: dist(s, v) = dist(v, s). A batch only looks at nodes v that
+    are not sources of an earlier batch. For v in the batch or not a source
+    at all, the counts go to the batch's sources ("rows", added up by
+    bit-sliced Harley-Seal carry-save adders: no loop over bits); for v a
+    source of a later batch, the popcount of v's row goes to v ("columns").
+    That halves the dominant level-3 work.
+  - Threads: batches are dealt round-robin to numba threads, each with its
+    own scratch; column counts are per thread and summed at the end.
 
   Exact: only bitwise set operations and integer additions.
 """
 
 from __future__ import annotations
 
+import contextlib
+import mmap
+import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 from llvmlite import ir
-from numba import njit, prange
-from numba.core import types
+from numba import njit
+from numba.core import cgutils, types
 from numba.extending import intrinsic
 
 Int32Array = npt.NDArray[np.int32]
@@ -56,6 +65,8 @@ Int64Array = npt.NDArray[np.int64]
 Counts = tuple[Int32Array, Int32Array, Int32Array]
 
 DEFAULT_WORDS = 32  # 64-bit words per node: 2048 sources per batch
+LP_ROUNDS = 3  # label propagation rounds in relabel_order
+PUSH_AHEAD = 8  # level-2 prefetch distance, in edges
 
 
 # -- CSR ----------------------------------------------------------------------
@@ -142,7 +153,7 @@ def _check_ids(a: npt.ArrayLike, b: npt.ArrayLike, n: int) -> tuple[Int64Array, 
     return a64, b64
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _build(a, b, n, both):
     deg = np.zeros(n + 1, np.int64)
     for i in range(a.size):
@@ -164,7 +175,7 @@ def _build(a, b, n, both):
                 fill[v] += 1
     # Sort and deduplicate every row in place; keep[v] = its distinct count.
     keep = np.zeros(n + 1, np.int64)
-    for v in prange(n):
+    for v in range(n):
         lo = ptr[v]
         hi = ptr[v + 1]
         if hi - lo > 1:
@@ -177,7 +188,7 @@ def _build(a, b, n, both):
         keep[v + 1] = k - lo
     indptr = np.cumsum(keep)
     indices = np.empty(indptr[-1], np.int32)
-    for v in prange(n):
+    for v in range(n):
         src = ptr[v]
         dst = indptr[v]
         for j in range(indptr[v + 1] - dst):
@@ -210,7 +221,7 @@ def _is_permutation(order):
     return True
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _permute(indptr, indices, order):
     n = indptr.size - 1
     inv = np.empty(n, np.int32)
@@ -221,7 +232,7 @@ def _permute(indptr, indices, order):
         u = order[i]
         nptr[i + 1] = nptr[i] + indptr[u + 1] - indptr[u]
     nind = np.empty(indices.size, np.int32)
-    for i in prange(n):
+    for i in range(n):
         u = order[i]
         p = nptr[i]
         for k in range(indptr[u], indptr[u + 1]):
@@ -235,14 +246,62 @@ def _permute(indptr, indices, order):
 # -- Relabelling ----------------------------------------------------------------
 
 
-def relabel_order(csr: CSR) -> Int64Array:
-    """A node order that puts graph neighbours close together: BFS order.
+def relabel_order(csr: CSR, *, rounds: int = LP_ROUNDS) -> Int64Array:
+    """A node order that puts graph neighbours close together.
 
-    Components are taken from their highest-degree node, largest degree
-    first; within a BFS, neighbours are visited in id order. Returns `order`
-    with new id i = old id order[i] (see `CSR.permuted`). Deterministic.
+    Communities found by `rounds` rounds of label propagation are made
+    contiguous; inside a community, and between communities (by their first
+    member), nodes follow BFS order. The BFS starts each component from its
+    highest-degree node. rounds=0 gives the plain BFS order. Returns `order`,
+    new id i = old id order[i] (see `CSR.permuted`). Deterministic.
     """
-    return _bfs_order(csr.indptr, csr.indices)
+    bfs = _bfs_order(csr.indptr, csr.indices)
+    if rounds == 0:
+        return bfs
+    label = _label_propagation(csr.indptr, csr.indices, rounds)
+    pos = np.empty(csr.n, np.int64)
+    pos[bfs] = np.arange(csr.n)
+    first = np.full(csr.n, csr.n, np.int64)
+    np.minimum.at(first, label, pos)
+    return np.lexsort((pos, first[label]))
+
+
+@njit(cache=True)
+def _label_propagation(indptr, indices, iters):
+    """Each node repeatedly takes the label most common among its neighbours
+    (keeping its own on a tie), visiting nodes in a fixed pseudo-random order."""
+    n = indptr.size - 1
+    label = np.arange(n)
+    np.random.seed(12345)
+    visit = np.random.permutation(n)
+    count = np.zeros(n, np.int64)
+    seen = np.empty(n, np.int64)
+    for _ in range(iters):
+        changed = 0
+        for v in visit:
+            ns = 0
+            for k in range(indptr[v], indptr[v + 1]):
+                lab = label[indices[k]]
+                if count[lab] == 0:
+                    seen[ns] = lab
+                    ns += 1
+                count[lab] += 1
+            own = label[v]
+            best = own
+            top = count[own]
+            for i in range(ns):
+                lab = seen[i]
+                if count[lab] > top:
+                    top = count[lab]
+                    best = lab
+            for i in range(ns):
+                count[seen[i]] = 0
+            if best != own:
+                label[v] = best
+                changed += 1
+        if changed <= n // 1000:
+            break
+    return label
 
 
 @njit(cache=True)
@@ -272,6 +331,11 @@ def _bfs_order(indptr, indices):
     return order
 
 
+def prepare(csr: CSR) -> None:
+    """Relabel now (see `relabel_order`) rather than on the first `count_all`."""
+    _relabelled(csr)
+
+
 def _relabelled(csr: CSR) -> tuple[CSR, Int64Array, Int64Array]:
     """(relabelled CSR, order, inverse), computed once per CSR object."""
     hit = csr._cache.get("relabelled")
@@ -279,9 +343,14 @@ def _relabelled(csr: CSR) -> tuple[CSR, Int64Array, Int64Array]:
         order = relabel_order(csr)
         inverse = np.empty_like(order)
         inverse[order] = np.arange(order.size, dtype=np.int64)
-        hit = (csr.permuted(order), order, inverse)
+        rel = csr.permuted(order)
+        indptr = _scratch(rel.indptr.shape, np.int64)
+        indptr[:] = rel.indptr
+        indices = _scratch(rel.indices.shape, np.int32)
+        indices[:] = rel.indices
+        hit = (CSR(indptr, indices), order, inverse)
         csr._cache["relabelled"] = hit
-    return hit  # type: ignore[no-any-return]
+    return hit
 
 
 # -- One member at a time -------------------------------------------------------
@@ -393,19 +462,45 @@ def count_many(csr: CSR, nodes: npt.ArrayLike) -> Counts:
     return d1, d2, d3
 
 
+def _intrinsic(fn: Callable[..., Any]) -> Any:
+    """numba.extending.intrinsic, typed loosely (call sites omit typingctx)."""
+    return intrinsic(fn)
+
+
 # -- Every member: bit-parallel multi-source BFS --------------------------------------
 
 
-@intrinsic
-def _ctpop(typingctx, x):  # type: ignore[no-untyped-def]
+@_intrinsic
+def _ctpop(typingctx, x):
     """Population count of a uint64 (one POPCNT instruction)."""
     if x != types.uint64:
         return None
     sig = types.uint64(types.uint64)
 
-    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+    def codegen(context, builder, signature, args):
         fn = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
         return builder.call(fn, args)
+
+    return sig, codegen
+
+
+@_intrinsic
+def _prefetch(typingctx, arr, i, j):
+    """Ask the CPU to bring arr[i, j] (a 2-d array) into cache. No effect on results."""
+    sig = types.void(arr, i, j)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ii = context.cast(builder, args[1], signature.args[1], types.intp)
+        jj = context.cast(builder, args[2], signature.args[2], types.intp)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [ii, jj], wraparound=False)
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [ptr.type, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        # read, keep in all cache levels, data cache
+        builder.call(fn, [ptr, ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
 
     return sig, codegen
 
@@ -418,17 +513,25 @@ def _popcount_row(row, w):
     return c
 
 
+@njit(cache=True, inline="always")
+def _bit(bitmap, v):
+    return (bitmap[v >> 6] >> np.uint64(v & 63)) & np.uint64(1)
+
+
 @njit(cache=True)
 def _hs_flush(buf, planes, carry, w):
-    """Harley-Seal carry-save adders: add 16 bit-vectors (buf[0..15]) to the
-    bit-sliced counters planes[0..3] (ones, twos, fours, eights); the sixteens
-    ripple into planes[4:]."""
+    """Add 16 bit-vectors buf[0..15] to bit-sliced counters (Harley-Seal).
+
+    planes[k] holds bit k of every counter (64 counters per word). Carry-save
+    adders fold the 16 inputs into planes[0..3] (ones, twos, fours, eights);
+    the resulting sixteens ripple into planes[4:].
+    """
     for q in range(w):
         ones = planes[0, q]
         twos = planes[1, q]
         fours = planes[2, q]
         eights = planes[3, q]
-        # CSA(a, b, c) -> high = (a & b) | (c & (a ^ b)), low = a ^ b ^ c
+        # CSA(a, b, c): high = (a & b) | (c & (a ^ b)), low = a ^ b ^ c
         u = ones ^ buf[0, q]
         twos_a = (ones & buf[0, q]) | (u & buf[1, q])
         ones = u ^ buf[1, q]
@@ -489,23 +592,18 @@ def _hs_flush(buf, planes, carry, w):
 
 
 @njit(cache=True)
-def _ripple(planes, row, w):
-    """Add one bit-vector to the bit-sliced counters from the ones place up."""
-    for q in range(w):
-        c = row[q]
-        k = 0
-        while c != 0:
-            t = planes[k, q] & c
-            planes[k, q] ^= c
-            c = t
-            k += 1
-
-
-@njit(cache=True)
 def _extract(planes, buf, nbuf, w, out, lo, hi):
-    """Finish a batch: out[lo + j] += count of bit j; reset the counters."""
+    """End of a batch: add the <16 buffered rows, then out[lo + j] += counter j;
+    reset the counters."""
     for r in range(nbuf):
-        _ripple(planes, buf[r], w)
+        for q in range(w):
+            c = buf[r, q]
+            k = 0
+            while c != 0:
+                t = planes[k, q] & c
+                planes[k, q] ^= c
+                c = t
+                k += 1
     nplanes = planes.shape[0]
     for j in range(hi - lo):
         q = j >> 6
@@ -517,148 +615,192 @@ def _extract(planes, buf, nbuf, w, out, lo, hi):
     planes[:] = 0
 
 
-@njit(cache=True, parallel=True)
-def _count_all_kernel(indptr, indices, srcs, srank, w, nthreads, cap1, full):
-    """Row and column counts of |B2| (nodes within distance 2, self included)
-    and d3, for the sources srcs (positions 0..S-1, batches of 64 * w)."""
+@njit(cache=True)
+def _batch(
+    indptr, indices, srcs, srank, lo, hi, full, reach, touched, tlist, rows1, span, lists,
+    planes, bufs, carry, acc, within2, dist3, cols2, cols3, push_ahead,
+):  # fmt: skip
+    """One batch: the sources srcs[lo:hi] (bit j is srcs[lo + j]).
+
+    Adds to within2 / dist3 (rows, indexed like srcs) and cols2 / cols3
+    (columns, this thread's). Leaves `touched` all zero again.
+    """
+    n = indptr.size - 1
+    S = srcs.size
+    w = acc.size
+    B = reach
+    one = np.uint64(1)
+    # Level 0 and 1 (push): the sources and their neighbours. A row is zeroed
+    # when first touched.
+    nt = 0
+    for j in range(lo, hi):
+        s = srcs[j]
+        bit = j - lo
+        q = bit >> 6
+        msk = one << np.uint64(bit & 63)
+        for k in range(indptr[s] - 1, indptr[s + 1]):
+            v = s if k < indptr[s] else np.int64(indices[k])
+            if not _bit(touched, v):
+                touched[v >> 6] |= one << np.uint64(v & 63)
+                B[v, :] = 0
+                tlist[nt] = v
+                nt += 1
+            B[v, q] |= msk
+    # Copy the level-1 rows (level 2 ORs into B in place) with the span of
+    # their non-zero words: most hold one or two sources.
+    n1 = nt
+    for i in range(n1):
+        u = tlist[i]
+        first = w
+        last = 0
+        for q in range(w):
+            x = B[u, q]
+            rows1[i, q] = x
+            if x != 0:
+                if q < first:
+                    first = q
+                last = q + 1
+        span[i, 0] = first
+        span[i, 1] = last
+    # Level 2 (push) from the level-1 rows; prefetch the row push_ahead edges on.
+    for i in range(n1):
+        u = tlist[i]
+        first = span[i, 0]
+        last = span[i, 1]
+        end = indptr[u + 1]
+        for k in range(indptr[u], end):
+            if k + push_ahead < end:
+                ahead = indices[k + push_ahead]
+                for q in range(0, w, 8):
+                    _prefetch(B, ahead, q)
+            v = indices[k]
+            if not _bit(touched, v):
+                touched[v >> 6] |= one << np.uint64(v & 63)
+                B[v, :] = 0
+                tlist[nt] = v
+                nt += 1
+            for q in range(first, last):
+                B[v, q] |= rows1[i, q]
+    # Level 3 (pull) over nodes that are not sources of an earlier batch,
+    # software-pipelined: list the touched neighbours of v + 1 (branch-free)
+    # and prefetch their rows while v is processed.
+    buf2 = bufs[0]
+    buf3 = bufs[1]
+    pl2 = planes[0]
+    pl3 = planes[1]
+    nb2 = 0
+    nb3 = 0
+    vstart = srcs[lo] if full else 0
+    par = 0
+    ncur = 0
+    if vstart < n:
+        cur = lists[0]
+        for k in range(indptr[vstart], indptr[vstart + 1]):
+            u = indices[k]
+            cur[ncur] = u
+            ncur += int(_bit(touched, u))
+    for v in range(vstart, n):
+        nxt = lists[1 - par]
+        nnxt = 0
+        if v + 1 < n:
+            for k in range(indptr[v + 1], indptr[v + 2]):
+                u = indices[k]
+                nxt[nnxt] = u
+                nnxt += int(_bit(touched, u))
+            for i in range(nnxt):
+                for q in range(0, w, 8):
+                    _prefetch(B, nxt[i], q)
+        r = srank[v]
+        if r >= lo:
+            cur = lists[par]
+            acc[:] = 0
+            i = 0
+            while i + 4 <= ncur:
+                u0 = cur[i]
+                u1 = cur[i + 1]
+                u2 = cur[i + 2]
+                u3 = cur[i + 3]
+                for q in range(w):
+                    acc[q] |= (B[u0, q] | B[u1, q]) | (B[u2, q] | B[u3, q])
+                i += 4
+            while i < ncur:
+                u0 = cur[i]
+                for q in range(w):
+                    acc[q] |= B[u0, q]
+                i += 1
+            own = _bit(touched, v)
+            col = r >= hi and r < S
+            if own:
+                for q in range(w):
+                    buf2[nb2, q] = B[v, q]
+                if col:
+                    cols2[r] += _popcount_row(buf2[nb2], w)
+                nb2 += 1
+                if nb2 == 16:
+                    _hs_flush(buf2, pl2, carry, w)
+                    nb2 = 0
+            if ncur > 0:
+                if own:
+                    for q in range(w):
+                        buf3[nb3, q] = acc[q] & ~B[v, q]
+                else:
+                    for q in range(w):
+                        buf3[nb3, q] = acc[q]
+                if col:
+                    cols3[r] += _popcount_row(buf3[nb3], w)
+                nb3 += 1
+                if nb3 == 16:
+                    _hs_flush(buf3, pl3, carry, w)
+                    nb3 = 0
+        par = 1 - par
+        ncur = nnxt
+    _extract(pl2, buf2, nb2, w, within2, lo, hi)
+    _extract(pl3, buf3, nb3, w, dist3, lo, hi)
+    for i in range(nt):
+        v = tlist[i]
+        touched[v >> 6] = 0
+
+
+@njit(cache=True, nogil=True)
+def _count_all_worker(
+    indptr, indices, srcs, srank, w, t, nthreads, cap1, full, push_ahead, within2, dist3, cols,
+    reach,
+):  # fmt: skip
+    """Thread t of nthreads: batches t, t + nthreads, ... of 64 * w sources.
+
+    Adds each source's number of nodes within distance 2 (itself included)
+    and at distance exactly 3 to within2 / dist3 (rows; threads write
+    disjoint batches) and cols[0] / cols[1] (columns; this thread's own).
+    Runs without the GIL, so Python threads run it in parallel.
+    """
     n = indptr.size - 1
     S = srcs.size
     W = 64 * w
     nbatch = (S + W - 1) // W
-    nplanes = 4
+    nplanes = 1
     while (np.int64(1) << nplanes) <= n:
         nplanes += 1
-    nplanes += 1
-    rows2 = np.zeros(S, np.int64)
-    rows3 = np.zeros(S, np.int64)
-    cols2 = np.zeros((nthreads, S), np.int64)
-    cols3 = np.zeros((nthreads, S), np.int64)
-    nwords = (n + 63) >> 6
-    # Per-thread scratch, allocated here so no thread shares any of it.
-    reach = np.empty((nthreads, n, w), np.uint64)  # distance-<=2 sets, valid where touched
-    level1 = np.empty((nthreads, cap1, w), np.uint64)  # level-1 rows, copied
-    span = np.empty((nthreads, cap1, 2), np.int64)  # their non-zero word ranges
-    touched = np.zeros((nthreads, nwords), np.uint64)
-    tlist = np.empty((nthreads, n), np.int32)
-    planes = np.zeros((nthreads, 2, nplanes, w), np.uint64)
-    bufs = np.empty((nthreads, 2, 16, w), np.uint64)
-    carry = np.empty((nthreads, w), np.uint64)
-    acc = np.empty((nthreads, w), np.uint64)
-    one = np.uint64(1)
-    for t in prange(nthreads):
-        B = reach[t]
-        bm = touched[t]
-        tl = tlist[t]
-        C1 = level1[t]
-        sp = span[t]
-        pl2 = planes[t, 0]
-        pl3 = planes[t, 1]
-        buf2 = bufs[t, 0]
-        buf3 = bufs[t, 1]
-        cy = carry[t]
-        ac = acc[t]
-        for b in range(t, nbatch, nthreads):
-            lo = b * W
-            hi = min(S, lo + W)
-            nt = 0
-            # Levels 0 and 1: the sources and their neighbours.
-            for j in range(lo, hi):
-                s = srcs[j]
-                bit = j - lo
-                q = bit >> 6
-                msk = one << np.uint64(bit & 63)
-                if not (bm[s >> 6] >> np.uint64(s & 63)) & one:
-                    bm[s >> 6] |= one << np.uint64(s & 63)
-                    B[s, :] = 0
-                    tl[nt] = s
-                    nt += 1
-                B[s, q] |= msk
-                for k in range(indptr[s], indptr[s + 1]):
-                    v = indices[k]
-                    if not (bm[v >> 6] >> np.uint64(v & 63)) & one:
-                        bm[v >> 6] |= one << np.uint64(v & 63)
-                        B[v, :] = 0
-                        tl[nt] = v
-                        nt += 1
-                    B[v, q] |= msk
-            n1 = nt
-            for i in range(n1):
-                u = tl[i]
-                first = w
-                last = 0
-                for q in range(w):
-                    x = B[u, q]
-                    C1[i, q] = x
-                    if x != 0:
-                        if q < first:
-                            first = q
-                        last = q + 1
-                sp[i, 0] = first
-                sp[i, 1] = last
-            # Level 2: push the level-1 sets; a row is written on first touch.
-            for i in range(n1):
-                u = tl[i]
-                first = sp[i, 0]
-                last = sp[i, 1]
-                for k in range(indptr[u], indptr[u + 1]):
-                    v = indices[k]
-                    if not (bm[v >> 6] >> np.uint64(v & 63)) & one:
-                        bm[v >> 6] |= one << np.uint64(v & 63)
-                        B[v, :] = 0
-                        tl[nt] = v
-                        nt += 1
-                    for q in range(first, last):
-                        B[v, q] |= C1[i, q]
-            # Level 3 pull, over nodes not sources of an earlier batch.
-            nb2 = 0
-            nb3 = 0
-            vstart = srcs[lo] if full else 0
-            for v in range(vstart, n):
-                r = srank[v]
-                if r < lo:
-                    continue
-                ac[:] = 0
-                hit = False
-                for k in range(indptr[v], indptr[v + 1]):
-                    u = indices[k]
-                    if (bm[u >> 6] >> np.uint64(u & 63)) & one:
-                        hit = True
-                        for q in range(w):
-                            ac[q] |= B[u, q]
-                own = (bm[v >> 6] >> np.uint64(v & 63)) & one
-                col = r >= hi and r < S
-                if own:
-                    for q in range(w):
-                        buf2[nb2, q] = B[v, q]
-                    if col:
-                        cols2[t, r] += _popcount_row(B[v], w)
-                    nb2 += 1
-                    if nb2 == 16:
-                        _hs_flush(buf2, pl2, cy, w)
-                        nb2 = 0
-                if hit:
-                    if own:
-                        for q in range(w):
-                            buf3[nb3, q] = ac[q] & ~B[v, q]
-                    else:
-                        for q in range(w):
-                            buf3[nb3, q] = ac[q]
-                    if col:
-                        cols3[t, r] += _popcount_row(buf3[nb3], w)
-                    nb3 += 1
-                    if nb3 == 16:
-                        _hs_flush(buf3, pl3, cy, w)
-                        nb3 = 0
-            _extract(pl2, buf2, nb2, w, rows2, lo, hi)
-            _extract(pl3, buf3, nb3, w, rows3, lo, hi)
-            for i in range(nt):
-                v = tl[i]
-                bm[v >> 6] = 0
-    for t in range(nthreads):
-        for i in range(S):
-            rows2[i] += cols2[t, i]
-            rows3[i] += cols3[t, i]
-    return rows2, rows3
+    nplanes = max(nplanes, 4) + 1
+    maxdeg = 1
+    for v in range(n):
+        maxdeg = max(maxdeg, indptr[v + 1] - indptr[v])
+    # reach (n x w) comes from _scratch; np.empty pages are only backed once written.
+    touched = np.zeros((n + 63) >> 6, np.uint64)
+    tlist = np.empty(n, np.int64)
+    rows1 = np.empty((cap1, w), np.uint64)
+    span = np.empty((cap1, 2), np.int64)
+    lists = np.empty((2, maxdeg), np.int64)
+    planes = np.zeros((2, nplanes, w), np.uint64)
+    bufs = np.empty((2, 16, w), np.uint64)
+    carry = np.empty(w, np.uint64)
+    acc = np.empty(w, np.uint64)
+    for b in range(t, nbatch, nthreads):
+        lo = b * W
+        hi = min(S, lo + W)
+        _batch(
+            indptr, indices, srcs, srank, lo, hi, full, reach, touched, tlist, rows1, span,
+            lists, planes, bufs, carry, acc, within2, dist3, cols[0], cols[1], push_ahead,
+        )  # fmt: skip
 
 
 def count_all(
@@ -668,29 +810,32 @@ def count_all(
     nodes: npt.ArrayLike | None = None,
     words: int = DEFAULT_WORDS,
 ) -> Counts:
-    """Exact (d1, d2, d3) for every node, as int32 arrays in node order.
+    """Exact (d1, d2, d3) for every node: three int32 arrays in node order.
 
-    nodes: only these source nodes (results in the order given, repeats
-        allowed): a partition of the whole job, e.g. one per worker. Each
-        partition costs about a full pass per batch, so a few large
-        partitions beat many small ones.
-    threads: numba threads (default: numba's, i.e. all cores).
-    words: 64-bit words per node; a batch serves 64 * words sources.
+    nodes: only these source nodes; the results follow their order (repeats
+        allowed). For splitting the job between workers: see `partitions`.
+        Each partition pays for the level-3 pull of the whole graph per batch
+        (less the partition's own earlier batches), so k partitions cost
+        about 2 - 1/k times one full run in total.
+    threads: threads to use (default: the CPUs this process may run on).
+    words: 64-bit words per node and batch; a batch serves 64 * words
+        sources. Memory: about n * words * 8 bytes per thread.
+
+    The first call on a CSR also relabels it (`relabel_order`) and keeps the
+    relabelled copy on the CSR object for later calls.
     """
-    if words < 1:
-        raise ValueError("words must be >= 1")
+    if not 1 <= words <= 64:
+        raise ValueError("words must be in 1..64")
     n = csr.n
     deg = csr.degree()
     if nodes is None:
         asked = None
-        if n == 0:
-            empty = np.zeros(0, np.int32)
-            return empty, empty.copy(), empty.copy()
+        count = n
     else:
         asked = _check_nodes(csr, nodes)
-        if asked.size == 0:
-            empty = np.zeros(0, np.int32)
-            return empty, empty.copy(), empty.copy()
+        count = asked.size
+    if count == 0:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32)
     rel, order, inverse = _relabelled(csr)
     if asked is None:
         srcs = np.arange(n, dtype=np.int64)
@@ -701,35 +846,74 @@ def count_all(
         srank = np.full(n, srcs.size, dtype=np.int64)
         srank[srcs] = np.arange(srcs.size, dtype=np.int64)
         full = False
+    words = min(words, -(-srcs.size // 64))  # no wider than the sources
     W = 64 * words
-    # Room for the level-1 set of any batch: its sources and their neighbours.
-    rdeg = deg[order][srcs] + 1
+    # Room for the level-1 rows of any batch: its sources and their neighbours.
     starts = np.arange(0, srcs.size, W)
-    cap1 = int(min(n, np.add.reduceat(rdeg, starts).max()))
-    nthreads = numba.get_num_threads() if threads is None else int(threads)
-    nthreads = max(1, min(nthreads, numba.config.NUMBA_NUM_THREADS, len(starts)))
-    previous = numba.get_num_threads()
-    numba.set_num_threads(nthreads)
-    try:
-        within2, d3_rel = _count_all_kernel(
-            rel.indptr, rel.indices, srcs, srank, words, nthreads, cap1, full
-        )
-    finally:
-        numba.set_num_threads(previous)
-    src_orig = order[srcs]
-    d1_rel = deg[src_orig]
-    d2_rel = within2 - 1 - d1_rel
+    cap1 = int(min(n, np.add.reduceat(deg[order[srcs]] + 1, starts).max()))
+    nthreads = max(1, min(_cpus() if threads is None else int(threads), starts.size))
+    within2 = np.zeros(srcs.size, np.int64)
+    dist3 = np.zeros(srcs.size, np.int64)
+    cols = np.zeros((nthreads, 2, srcs.size), np.int64)
+    args = (rel.indptr, rel.indices, srcs, srank, words)
+    rest = (nthreads, cap1, full, PUSH_AHEAD, within2, dist3)
+    if nthreads == 1:
+        _count_all_worker(*args, 0, *rest, cols[0], _scratch((n, words), np.uint64))
+    else:
+        with ThreadPoolExecutor(nthreads, thread_name_prefix="count_all") as pool:
+            jobs = [
+                pool.submit(
+                    _count_all_worker, *args, t, *rest, cols[t], _scratch((n, words), np.uint64)
+                )
+                for t in range(nthreads)
+            ]
+            for job in jobs:
+                job.result()
+    total = cols.sum(axis=0)
+    within2 += total[0]
+    dist3 += total[1]
+    members = order[srcs]  # original ids, in srcs order
+    d1 = deg[members]
+    d2 = within2 - 1 - d1
     if asked is None:
-        d1 = np.empty(n, np.int32)
-        d2 = np.empty(n, np.int32)
-        d3 = np.empty(n, np.int32)
-        d1[src_orig] = d1_rel
-        d2[src_orig] = d2_rel
-        d3[src_orig] = d3_rel
-        return d1, d2, d3
+        out = np.empty((3, n), np.int32)
+        out[0, members] = d1
+        out[1, members] = d2
+        out[2, members] = dist3
+        return out[0], out[1], out[2]
     pos = np.searchsorted(srcs, inverse[asked])
-    return (
-        d1_rel[pos].astype(np.int32),
-        d2_rel[pos].astype(np.int32),
-        d3_rel[pos].astype(np.int32),
-    )
+    return d1[pos].astype(np.int32), d2[pos].astype(np.int32), dist3[pos].astype(np.int32)
+
+
+def _scratch(shape: tuple[int, ...], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """An uninitialised array for randomly accessed data: page-aligned (so
+    64-byte rows never straddle cache lines) and, on Linux, in transparent
+    huge pages where the kernel allows (fewer TLB misses). Pages are only
+    backed by memory once written."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size < 1 << 21:
+        return np.empty(shape, dtype)
+    buf = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    if hasattr(mmap, "MADV_HUGEPAGE"):
+        with contextlib.suppress(OSError):
+            buf.madvise(mmap.MADV_HUGEPAGE)
+    return np.frombuffer(buf, dtype=dtype).reshape(shape)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def partitions(csr: CSR, parts: int) -> list[Int64Array]:
+    """Split all nodes into `parts` groups for `count_all(csr, nodes=group)`.
+
+    The groups are consecutive stretches of `relabel_order`, so each group's
+    batches stay local. Every call must see the same graph to agree.
+    """
+    if parts < 1:
+        raise ValueError("parts must be >= 1")
+    _, order, _ = _relabelled(csr)
+    return [np.sort(chunk) for chunk in np.array_split(order, parts)]

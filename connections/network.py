@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
@@ -29,6 +30,9 @@ from django.utils import timezone
 from connections import graph, memgraph
 from connections.models import CountResult, CountRun, GraphChange, NetworkCounts
 
+if TYPE_CHECKING:
+    from connections.counting import CSR
+
 log = logging.getLogger(__name__)
 
 SCHEDULE_KEY = "linkup:graph-changes-scheduled"
@@ -36,7 +40,9 @@ BATCH = 2000
 # Past this many members touched by one batch, marking each 2-hop ball stale
 # costs more than recounting everyone: ask for a whole-graph run instead.
 MAX_ENDPOINTS_FOR_MARKING = 500
-STUCK_RUN = timedelta(hours=2)
+# Longer than a partition task may run (its hard time limit), so a run still going is
+# never taken for dead.
+STUCK_RUN = timedelta(hours=1)
 
 
 # -- the web side: record, mark, schedule -------------------------------------------
@@ -233,37 +239,41 @@ def run_start(*, partitions: int | None = None) -> CountRun | None:
         return None
 
 
-_snapshot_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
+_run_cache: dict[int, tuple[np.ndarray, "CSR"]] = {}
 
 
-def _run_graph(run: CountRun) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """The graph a run counts: read once per run and process (partitions reuse it)."""
-    if run.pk not in _snapshot_cache:
-        _snapshot_cache.clear()
+def _run_graph(run: CountRun) -> tuple[np.ndarray, "CSR"]:
+    """The graph a run counts: read once per run and worker process, and kept with its
+    locality order (partitions processed by the same worker reuse both)."""
+    from connections.counting import CSR
+
+    if run.pk not in _run_cache:
+        _run_cache.clear()
         snap = memgraph.read_snapshot()
         indptr, indices = memgraph.csr_from_sorted(snap.member, snap.other, snap.n)
-        _snapshot_cache[run.pk] = (snap.ids, indptr, indices, len(indices))
-    return _snapshot_cache[run.pk]
+        _run_cache[run.pk] = (snap.ids, CSR(indptr, indices))
+    return _run_cache[run.pk]
 
 
 def run_partition(run_id: int, partition: int) -> int:
-    """Count one partition of the members (every node i with i % partitions == partition)
-    and stage the results. Idempotent: a rerun replaces the partition's staged rows."""
-    from connections import counting
+    """Count one partition of the members and stage the results. Idempotent: a rerun
+    replaces the partition's staged rows.
+
+    Partitions are consecutive stretches of the graph's locality order
+    (counting.partitions), so every worker that reads the same graph agrees on them.
+    """
+    from connections.counting import count_all, partitions
 
     run = CountRun.objects.get(pk=run_id)
     if run.status != CountRun.Status.RUNNING:
         return 0
-    ids, indptr, indices, edges = _run_graph(run)
-    n = len(ids)
-    nodes = np.arange(partition, n, run.partitions, dtype=np.int64)
-    csr = counting.CSR(indptr=indptr, indices=indices)
-    d1, d2, d3 = counting.count_all(csr, nodes=nodes)
+    ids, csr = _run_graph(run)
+    nodes = partitions(csr, run.partitions)[partition]
+    d1, d2, d3 = count_all(csr, nodes=nodes, threads=settings.NETWORK_COUNT_THREADS)
     buf = io.StringIO()
-    for node, a, b, c in zip(
-        nodes.tolist(), d1[nodes].tolist(), d2[nodes].tolist(), d3[nodes].tolist(), strict=True
-    ):
-        buf.write(f"{run_id}\t{partition}\t{ids[node]}\t{a}\t{b}\t{c}\n")
+    member_ids = ids[nodes].tolist()
+    for member_id, a, b, c in zip(member_ids, d1.tolist(), d2.tolist(), d3.tolist(), strict=True):
+        buf.write(f"{run_id}\t{partition}\t{member_id}\t{a}\t{b}\t{c}\n")
     buf.seek(0)
     with transaction.atomic():
         CountResult.objects.filter(run_id=run_id, partition=partition).delete()
@@ -274,7 +284,9 @@ def run_partition(run_id: int, partition: int) -> int:
                 buf,
             )
         CountRun.objects.filter(pk=run_id).update(
-            partitions_done=F("partitions_done") + 1, members=n, edges=edges
+            partitions_done=F("partitions_done") + 1,
+            members=len(ids),
+            edges=int(csr.indices.size),
         )
     return len(nodes)
 
@@ -298,10 +310,13 @@ def run_finish(run_id: int) -> CountRun:
             """
             INSERT INTO connections_networkcounts
                 (member_id, first, second, third, computed_at, exact, stale_since)
-            SELECT r.member_id, r.first, r.second, r.third, %(at)s, true, NULL
+            -- DISTINCT ON: workers that read a graph changed mid-run may overlap.
+            SELECT DISTINCT ON (r.member_id) r.member_id, r.first, r.second, r.third,
+                   %(at)s::timestamptz, true, NULL::timestamptz
             FROM connections_countresult r
             JOIN profiles_user u ON u.id = r.member_id
             WHERE r.run_id = %(run)s
+            ORDER BY r.member_id, r.partition
             ON CONFLICT (member_id) DO UPDATE SET
                 first = EXCLUDED.first, second = EXCLUDED.second, third = EXCLUDED.third,
                 computed_at = EXCLUDED.computed_at, exact = true,
@@ -345,6 +360,6 @@ def run_in_process(
         run_fail(run.pk, repr(exc))
         raise
     finally:
-        _snapshot_cache.clear()
+        _run_cache.clear()
     log.info("whole-graph run %s took %.1fs", run.pk, time.perf_counter() - started)
     return finished

@@ -54,7 +54,7 @@ def second_degree_of(member: User) -> tuple[User, User]:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     demo = User.objects.get(username="demo")
-    target, broker = second_degree_of(demo)
+    target, _broker = second_degree_of(demo)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 860})

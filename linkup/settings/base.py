@@ -282,7 +282,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # The whole-graph count job splits members into this many partitions, counted
 # in parallel by as many Celery workers (on any number of hosts).
-NETWORK_COUNT_PARTITIONS = env.int("NETWORK_COUNT_PARTITIONS", default=4)
+NETWORK_COUNT_PARTITIONS = env.int("NETWORK_COUNT_PARTITIONS", default=2)
+# Threads per partition (numba); default: every CPU the worker may use.
+NETWORK_COUNT_THREADS = env.int("NETWORK_COUNT_THREADS", default=0) or None
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 

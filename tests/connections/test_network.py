@@ -168,3 +168,97 @@ class TestNetworkCard:
         NetworkCounts.objects.filter(member=people["alice"]).update(stale_since=timezone.now())
         card = client.get("/network/size/").content.decode()
         assert "updating" in card and 'hx-trigger="every 5s"' in card
+
+
+@pytest.fixture
+def small_world(make_member, connect):
+    """40 members on a ring with chords: degrees 2 to 4 away from each member vary."""
+    members = [make_member(f"m{i:02d}") for i in range(40)]
+    for i in range(40):
+        connect(members[i], members[(i + 1) % 40])
+        if i % 5 == 0:
+            connect(members[i], members[(i + 13) % 40])
+    return members
+
+
+def bfs_counts(member_id):
+    """The slow, obvious answer: a plain BFS over the ORM."""
+    from connections import graph as g
+
+    seen, frontier, result = {member_id}, [member_id], []
+    for _ in range(3):
+        nxt = []
+        for node in frontier:
+            for other in g.first_degree_ids(node):
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        result.append(len(nxt))
+        frontier = nxt
+    return tuple(result)
+
+
+@pytest.mark.django_db
+class TestWholeGraphRun:
+    @pytest.mark.parametrize("partitions", [1, 3])
+    def test_counts_every_member_exactly(self, small_world, partitions):
+        run = network.run_in_process(partitions=partitions)
+        assert run is not None and run.status == "done" and run.members == 40
+        for member in small_world:
+            assert counts(member) == bfs_counts(member.pk)
+            assert not NetworkCounts.objects.get(member=member).stale
+
+    def test_one_run_at_a_time(self, small_world):
+        run = network.run_start(partitions=2)
+        assert run is not None
+        assert network.run_start(partitions=2) is None
+        assert network.run_in_process(partitions=2) is None
+
+    def test_a_worker_killed_mid_run_leaves_the_old_counts_and_the_next_run_completes(
+        self, small_world
+    ):
+        network.run_in_process(partitions=1)
+        before = {m.pk: counts(m) for m in small_world}
+        # A new connection, then a run that dies after its first partition.
+        from connections import graph as g
+
+        g.add_edge(small_world[0].pk, small_world[20].pk)
+        real = network.run_partition
+        calls = []
+
+        def dying(run_id, partition):
+            calls.append(partition)
+            if partition == 1:
+                raise SystemExit("worker killed")
+            return real(run_id, partition)
+
+        with mock.patch.object(network, "run_partition", dying), pytest.raises(SystemExit):
+            network.run_in_process(partitions=2)
+        assert calls == [0, 1]
+        assert {m.pk: counts(m) for m in small_world} == before  # no partial results
+        assert not network.CountResult.objects.exists()
+        run = network.run_in_process(partitions=2)
+        assert run.status == "done"
+        for member in small_world:
+            assert counts(member) == bfs_counts(member.pk)
+
+    def test_members_changed_during_the_run_stay_stale(self, small_world):
+        run = network.run_start(partitions=1)
+        network.run_partition(run.pk, 0)
+        # A connection made while the run was counting: its members were marked stale
+        # after the snapshot, and the run must not clear that.
+        NetworkCounts.objects.create(
+            member=small_world[5], first=0, second=0, third=0, computed_at=run.snapshot_at
+        )
+        NetworkCounts.objects.filter(member=small_world[5]).update(stale_since=timezone.now())
+        network.run_finish(run.pk)
+        assert NetworkCounts.objects.get(member=small_world[5]).stale
+        assert not NetworkCounts.objects.get(member=small_world[6]).stale
+
+    def test_the_celery_chord_counts_everyone(self, small_world):
+        from connections.tasks import start_count_run
+
+        run_id = start_count_run.delay().get()
+        run = network.CountRun.objects.get(pk=run_id)
+        assert run.status == "done" and run.partitions_done == run.partitions
+        assert counts(small_world[7]) == bfs_counts(small_world[7].pk)

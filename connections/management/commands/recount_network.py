@@ -12,7 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--partitions", type=int, default=None, help="split the members this many ways"
+            "--partitions",
+            type=int,
+            default=1,
+            help="split the members this many ways (in this process one is fastest)",
         )
         parser.add_argument(
             "--celery",
@@ -20,9 +23,7 @@ class Command(BaseCommand):
             help="hand the partitions to the Celery workers and follow their progress",
         )
 
-    def handle(
-        self, *args: object, partitions: int | None, celery: bool, **options: object
-    ) -> None:
+    def handle(self, *args: object, partitions: int, celery: bool, **options: object) -> None:
         if celery:
             self._via_celery()
             return
