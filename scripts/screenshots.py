@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkup.settings.local")
 django.setup()
 
 from connections import graph  # noqa: E402
+from introductions.models import Introduction  # noqa: E402
 from profiles.models import User  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
@@ -44,9 +45,14 @@ def shot(page: Page, name: str, url: str | None = None, *, full: bool = False) -
 
 def second_degree_of(member: User) -> tuple[User, User]:
     """A 2nd-degree member of `member` with a mutual connection, and that connection."""
+    asked = set(
+        Introduction.objects.filter(requester=member).values_list("target_id", flat=True)
+    )
     for other_id in graph.first_degree_ids(member.pk):
         for candidate in graph.first_degree_ids(other_id):
-            if candidate != member.pk and graph.degree_between(member.pk, candidate) == 2:
+            if candidate == member.pk or candidate in asked:
+                continue
+            if graph.degree_between(member.pk, candidate) == 2:
                 return User.objects.get(pk=candidate), User.objects.get(pk=other_id)
     raise SystemExit("no 2nd-degree member found: is the demo data loaded?")
 
