@@ -1,15 +1,22 @@
 """API plumbing shared by every app: one error format and pagination."""
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.exceptions import ApplicationError
+
+if TYPE_CHECKING:
+    from profiles.models import User
 
 
 class Pagination(PageNumberPagination):
@@ -117,3 +124,58 @@ def not_found_view(request: Any, exception: Exception | None = None) -> Any:
     if request.path_info.startswith("/api/"):
         return JsonResponse({"error": {"code": "not_found", "message": "Not found."}}, status=404)
     return page_not_found(request, exception or Http404())
+
+
+# -- shared by every app's API views -------------------------------------------------
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input; `fields` names each invalid or unknown field.",
+    401: "No token, or an invalid, expired or revoked one.",
+    403: "You take part in this, but your role does not allow the action.",
+    404: "Nothing there, or nothing you may see (the two look the same).",
+    409: "The action conflicts with the current state; nothing changed.",
+    415: "Unsupported content type.",
+    429: (
+        "A limit is reached: `retry_after` says in how many seconds to retry (and"
+        " `resets_at` when, for weekly and monthly limits). Nothing was created."
+    ),
+}
+
+
+def error_responses(
+    *codes: int, descriptions: dict[int, str] | None = None
+) -> dict[int, OpenApiResponse]:
+    """drf-spectacular responses for these 4xx codes, all in the one error format."""
+    texts = {**ERROR_DESCRIPTIONS, **(descriptions or {})}
+    return {code: OpenApiResponse(ErrorSerializer, description=texts[code]) for code in codes}
+
+
+def request_member(request: Request) -> "User":
+    from profiles.models import User
+
+    user = request.user
+    assert isinstance(user, User)  # guaranteed by IsAuthenticated
+    return user
+
+
+class PaginatedApi(APIView):
+    # Lets drf-spectacular document list responses as pages (count, next, previous, results).
+    pagination_class = Pagination
+
+
+class StrictInputSerializer(serializers.Serializer):
+    # Answers 400 for keys it does not declare. Silently dropping them would
+    # let a client believe it changed `is_staff` or `username`; naming them is
+    # clearer and changes nothing either way. (A comment, not a docstring:
+    # drf-spectacular would copy a docstring into every subclass's schema.)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            allowed = {field.field_name for field in self._writable_fields}
+            unknown = sorted(str(key) for key in data if key not in allowed)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["Unknown field: it cannot be set here."] for key in unknown},
+                    code="unknown_field",
+                )
+        return super().to_internal_value(data)

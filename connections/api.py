@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ErrorSerializer, Pagination
+from common.api import PaginatedApi, Pagination, error_responses, request_member
 from common.exceptions import ApplicationError
 from connections import graph, selectors, services
 from connections.models import Block, ConnectionRequest, Invitation
@@ -61,10 +61,7 @@ _ERROR_DESCRIPTIONS = {
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
-        for code in codes
-    }
+    return error_responses(*codes, descriptions=_ERROR_DESCRIPTIONS)
 
 
 def _handle(description: str = "The member's LinkUp handle.") -> OpenApiParameter:
@@ -75,10 +72,7 @@ def _id(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, int, OpenApiParameter.PATH, description=description)
 
 
-def _member(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by IsAuthenticated
-    return user
+_member = request_member
 
 
 @contextmanager
@@ -141,9 +135,7 @@ def _paginate(view: APIView, request: Request, rows: Any) -> tuple[Pagination, l
     return paginator, list(page or [])
 
 
-class _PaginatedApi(APIView):
-    # Lets drf-spectacular document list responses as pages (count, next, previous, results).
-    pagination_class = Pagination
+_PaginatedApi = PaginatedApi
 
 
 # --- how you're connected ---------------------------------------------------------

@@ -885,6 +885,162 @@ def count_all(
     return d1[pos].astype(np.int32), d2[pos].astype(np.int32), dist3[pos].astype(np.int32)
 
 
+# -- Every member, approximately: HyperANF ----------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _mix64(x):
+    """splitmix64's finaliser: a well-mixed 64-bit hash of x."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def _hll_init(regs, p, seed, lo, hi):
+    """regs[v] := the HyperLogLog sketch of {v}: one register set to the rank
+    (leading zeros + 1) of the hash bits left after the register index."""
+    m = regs.shape[1]
+    for v in range(lo, hi):
+        h = _mix64(np.uint64(v) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(seed))
+        j = np.int64(h >> np.uint64(64 - p))
+        rest = h << np.uint64(p)
+        r = 1
+        while r <= 64 - p and (rest >> np.uint64(63)) == 0:
+            rest <<= np.uint64(1)
+            r += 1
+        for q in range(m):
+            regs[v, q] = 0
+        regs[v, j] = r
+
+
+@njit(cache=True, nogil=True)
+def _hll_step(indptr, indices, prev, nxt, lo, hi):
+    """nxt[v] := register-wise max of prev over N[v], for v in lo..hi-1: the
+    sketch of the ball one hop wider. Prefetches the rows v + 1 will read."""
+    m = prev.shape[1]
+    for v in range(lo, hi):
+        if v + 1 < hi:
+            for k in range(indptr[v + 1], indptr[v + 2]):
+                for q in range(0, m, 64):
+                    _prefetch(prev, indices[k], q)
+        for q in range(m):
+            nxt[v, q] = prev[v, q]
+        for k in range(indptr[v], indptr[v + 1]):
+            u = indices[k]
+            for q in range(m):
+                nxt[v, q] = max(nxt[v, q], prev[u, q])
+
+
+@njit(cache=True)
+def _sigma(x):
+    if x == 1.0:
+        return np.inf
+    y = 1.0
+    z = x
+    while True:
+        x = x * x
+        before = z
+        z += x * y
+        y += y
+        if z == before:
+            return z
+
+
+@njit(cache=True)
+def _tau(x):
+    if x == 0.0 or x == 1.0:
+        return 0.0
+    y = 1.0
+    z = 1.0 - x
+    while True:
+        x = np.sqrt(x)
+        before = z
+        y *= 0.5
+        z -= (1.0 - x) ** 2 * y
+        if z == before:
+            return z / 3.0
+
+
+@njit(cache=True, nogil=True)
+def _hll_estimate(regs, p, out, lo, hi):
+    """out[v] := cardinality estimate of regs[v], by Ertl's improved estimator
+    (arXiv:1702.01284): nearly unbiased from 0 up, no bias tables."""
+    m = regs.shape[1]
+    q = 64 - p
+    alpha = 1.0 / (2.0 * np.log(2.0))
+    hist = np.zeros(q + 2, np.int64)
+    for v in range(lo, hi):
+        hist[:] = 0
+        for j in range(m):
+            hist[regs[v, j]] += 1
+        z = m * _tau(1.0 - hist[q + 1] / m)
+        for k in range(q, 0, -1):
+            z = 0.5 * (z + hist[k])
+        z += m * _sigma(hist[0] / m)
+        out[v] = alpha * m * m / z
+
+
+def approx_counts_all(
+    csr: CSR, *, precision: int = 8, seed: int = 0, threads: int | None = None
+) -> Counts:
+    """Estimated (d1, d2, d3) for every node by HyperANF (Boldi, Rosa, Vigna):
+    d1 is exact; d2 and d3 come from HyperLogLog sketches of each node's balls
+    of radius 2 and 3, built by three passes of register-wise maxima over the
+    edges.
+
+    precision: 2**precision one-byte registers per node (memory: two arrays of
+        n * 2**precision bytes). The relative standard error of a ball's size
+        is about 1.04 / sqrt(2**precision): 6.5% at the default 8, 3.3% at 10.
+        Measured against count_all on the 1M-member benchmark graph (median /
+        p95 relative error): d2 4% / 12%, d3 5% / 14% at precision 8; about
+        half that at 10. See bench/counting_kernel.py.
+    seed: hash seed; the result is deterministic for a given seed.
+    """
+    if not 4 <= precision <= 16:
+        raise ValueError("precision must be in 4..16")
+    n = csr.n
+    deg = csr.degree()
+    if n == 0:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32)
+    rel, order, _ = _relabelled(csr)
+    m = 1 << precision
+    prev = _scratch((n, m), np.uint8)
+    nxt = _scratch((n, m), np.uint8)
+    nthreads = max(1, min(_cpus() if threads is None else int(threads), n))
+    # Equal shares of edges (plus one per node) for the threads.
+    work = rel.indptr[1:] + np.arange(1, n + 1)
+    bounds = np.searchsorted(work, np.linspace(0, work[-1], nthreads + 1)[1:-1]).tolist()
+    spans = list(zip([0, *bounds], [*bounds, n], strict=True))
+
+    def each(fn: Callable[..., None], *args: Any) -> None:
+        """fn(*args, lo, hi) over the threads' shares of the nodes."""
+        if nthreads == 1:
+            fn(*args, 0, n)
+            return
+        with ThreadPoolExecutor(nthreads, thread_name_prefix="approx_counts") as pool:
+            for job in [pool.submit(fn, *args, lo, hi) for lo, hi in spans]:
+                job.result()
+
+    each(_hll_init, prev, precision, seed)
+    balls = []
+    for radius in (1, 2, 3):
+        each(_hll_step, rel.indptr, rel.indices, prev, nxt)
+        prev, nxt = nxt, prev
+        if radius >= 2:
+            size = np.empty(n)
+            each(_hll_estimate, prev, precision, size)
+            balls.append(size)
+    d1 = deg[order]
+    d2 = np.clip(np.rint(balls[0] - 1 - d1), 0, n - 1 - d1)
+    d3 = np.clip(np.rint(balls[1] - balls[0]), 0, n - 1 - d1 - d2)
+    out = np.empty((3, n), np.int32)
+    out[0, order] = d1
+    out[1, order] = d2
+    out[2, order] = d3
+    return out[0], out[1], out[2]
+
+
 def _scratch(shape: tuple[int, ...], dtype: type[np.generic]) -> npt.NDArray[Any]:
     """An uninitialised array for randomly accessed data: page-aligned (so
     64-byte rows never straddle cache lines) and, on Linux, in transparent

@@ -11,11 +11,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import StrictInputSerializer
 from connections import selectors
 from connections.graph import Closeness
 from connections.models import ConnectionRequest, Invitation, Notification
 from profiles.models import Profile
-from profiles.serializers import StrictInputSerializer
 
 NOTE_MAX = 300
 INVITATION_MESSAGE_MAX = 1000

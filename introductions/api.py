@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ErrorSerializer, Pagination
+from common.api import PaginatedApi, Pagination, error_responses, request_member
 from common.exceptions import ApplicationError
 from connections import graph
 from connections.models import Block
@@ -67,10 +67,7 @@ _ERROR_DESCRIPTIONS = {
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
-        for code in codes
-    }
+    return error_responses(*codes, descriptions=_ERROR_DESCRIPTIONS)
 
 
 _INTRODUCTION_ID = OpenApiParameter(
@@ -78,10 +75,7 @@ _INTRODUCTION_ID = OpenApiParameter(
 )
 
 
-def _member(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by IsAuthenticated
-    return user
+_member = request_member
 
 
 @contextmanager
@@ -135,9 +129,7 @@ def _views(member: User, introductions: Iterable[Introduction]) -> list[Introduc
     return [view for view in views if view is not None]
 
 
-class _PaginatedApi(APIView):
-    # Lets drf-spectacular document list responses as pages (count, next, previous, results).
-    pagination_class = Pagination
+_PaginatedApi = PaginatedApi
 
 
 def _paginate(view: APIView, request: Request, rows: Any) -> tuple[Pagination, list[Any]]:

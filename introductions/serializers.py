@@ -15,10 +15,10 @@ from django.core.validators import validate_email
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import StrictInputSerializer
 from connections.serializers import MemberSummaryOutputSerializer
 from introductions.models import Hop, Introduction, Outcome
 from introductions.selectors import BrokerCandidate, HopView, IntroductionView
-from profiles.serializers import StrictInputSerializer
 
 HANDLE_MAX = 150
 ADDRESS_MAX = 254

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ErrorSerializer
+from common.api import error_responses, request_member
 from common.exceptions import ApplicationError
 from connections import graph
 from connections.services import is_blocked_between
@@ -48,16 +48,10 @@ _ERROR_DESCRIPTIONS = {
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
-        for code in codes
-    }
+    return error_responses(*codes, descriptions=_ERROR_DESCRIPTIONS)
 
 
-def _member(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # guaranteed by IsAuthenticated
-    return user
+_member = request_member
 
 
 def _own_profile(member: User) -> Profile:

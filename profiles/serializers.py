@@ -7,7 +7,6 @@ documented fields and nothing else (no mass assignment).
 """
 
 import re
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import StrictInputSerializer
 from profiles import selectors
 from profiles.industries import Industry
 from profiles.models import Profile
@@ -24,24 +24,6 @@ MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH_RE = re.compile(MONTH_PATTERN)
 MIN_YEAR, MAX_YEAR = 1900, 2100
 CONTACT_FIELDS = ("contact_email", "phone", "website")
-
-
-class StrictInputSerializer(serializers.Serializer):
-    # Answers 400 for keys it does not declare. Silently dropping them would
-    # let a client believe it changed `is_staff` or `username`; naming them is
-    # clearer and changes nothing either way. (A comment, not a docstring:
-    # drf-spectacular would copy a docstring into every subclass's schema.)
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            allowed = {field.field_name for field in self._writable_fields}
-            unknown = sorted(str(key) for key in data if key not in allowed)
-            if unknown:
-                raise serializers.ValidationError(
-                    {key: ["Unknown field: it cannot be set here."] for key in unknown},
-                    code="unknown_field",
-                )
-        return super().to_internal_value(data)
 
 
 @extend_schema_field(
