@@ -10,7 +10,7 @@ from profiles.models import ApiToken
 TOKEN_RETENTION = timedelta(days=30)
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=120, time_limit=180)
 def purge_expired() -> dict[str, int]:
     """Delete expired sessions and tokens that ended more than 30 days ago. Safe to run twice."""
     now = timezone.now()

@@ -246,6 +246,27 @@ def _permute(indptr, indices, order):
 # -- Relabelling ----------------------------------------------------------------
 
 
+@njit(cache=True, inline="always")
+def _mix64(x):
+    """splitmix64's finaliser: a well-mixed 64-bit hash of x."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(cache=True)
+def _shuffled(n, seed):
+    """0..n-1 in a pseudo-random order fixed by seed (Fisher-Yates over a
+    splitmix64 stream): the same on every machine, no global random state."""
+    order = np.arange(n)
+    state = np.uint64(seed)
+    for i in range(n - 1, 0, -1):
+        state += np.uint64(0x9E3779B97F4A7C15)
+        j = np.int64(_mix64(state) % np.uint64(i + 1))
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
 def relabel_order(csr: CSR, *, rounds: int = LP_ROUNDS) -> Int64Array:
     """A node order that puts graph neighbours close together.
 
@@ -272,8 +293,7 @@ def _label_propagation(indptr, indices, iters):
     (keeping its own on a tie), visiting nodes in a fixed pseudo-random order."""
     n = indptr.size - 1
     label = np.arange(n)
-    np.random.seed(12345)
-    visit = np.random.permutation(n)
+    visit = _shuffled(n, 12345)
     count = np.zeros(n, np.int64)
     seen = np.empty(n, np.int64)
     for _ in range(iters):
@@ -373,14 +393,13 @@ def _workspace(csr: CSR) -> _Workspace:
     return ws
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bfs3(indptr, indices, node, marks, queue, state):
     """(d1, d2, d3) of `node`. marks[v] - base is v's level (0..3) if >= base."""
     n = indptr.size - 1
     base = state[0] + 4
     state[0] = base
     marks[node] = base
-    d1 = 0
     tail = 0
     for k in range(indptr[node], indptr[node + 1]):
         v = indices[k]
@@ -421,7 +440,7 @@ def _bfs3(indptr, indices, node, marks, queue, state):
     return d1, d2, d3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bfs3_many(indptr, indices, nodes, marks, queue, state):
     m = nodes.size
     d1 = np.empty(m, np.int32)
@@ -886,14 +905,6 @@ def count_all(
 
 
 # -- Every member, approximately: HyperANF ----------------------------------------------
-
-
-@njit(cache=True, inline="always")
-def _mix64(x):
-    """splitmix64's finaliser: a well-mixed 64-bit hash of x."""
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
 
 
 @njit(cache=True, nogil=True)

@@ -28,6 +28,7 @@ TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 
 
 @shared_task(
+    ignore_result=True,
     acks_late=True,
     autoretry_for=TRANSIENT,
     retry_backoff=True,
@@ -82,6 +83,7 @@ def send_notification_email(notification_id: int) -> str:
 
 
 @shared_task(
+    ignore_result=True,
     acks_late=True,
     autoretry_for=TRANSIENT,
     retry_backoff=True,
@@ -138,7 +140,7 @@ def send_invitation_email(invitation_id: int, reminder: bool = False) -> str:
     return "sent"
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=120, time_limit=180)
 def sweep_emails() -> dict[str, int]:
     """Beat: catch up on e-mails whose task was never published (Redis down) or was lost,
     send due invitation reminders and expire old invitations. Safe to run twice."""
@@ -187,7 +189,7 @@ def sweep_emails() -> dict[str, int]:
 # -- network counts ---------------------------------------------------------------
 
 
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=600, time_limit=660)
 def process_graph_changes() -> int:
     """Drain pending graph changes (coalesced: one run handles a whole burst)."""
     from connections.network import process_pending_changes

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from connections.counting import (
     CSR,
+    approx_counts_all,
     count_all,
     count_many,
     count_one,
@@ -138,6 +139,23 @@ def test_count_many_matches_oracles():
     assert d3.tolist() == [row["dist3"] for row in rows]
 
 
+@needs_graphs
+def test_approx_counts_are_close_to_exact():
+    csr, _ = snap("ca-AstroPh.txt.gz")
+    exact = count_all(csr)
+    approx = approx_counts_all(csr, threads=2)
+    assert np.array_equal(approx[0], exact[0])  # d1 is exact
+    for got, want in zip(approx[1:], exact[1:], strict=True):
+        big = want >= 50
+        error = np.abs(got[big] - want[big]) / want[big]
+        assert np.median(error) < 0.08  # 256 registers: ~6.5% standard error
+        assert np.percentile(error, 90) < 0.25
+    again = approx_counts_all(csr, threads=1)
+    assert all(np.array_equal(a, b) for a, b in zip(approx, again, strict=True))
+    other_seed = approx_counts_all(csr, seed=1)
+    assert not np.array_equal(approx[2], other_seed[2])
+
+
 # -- CSR ---------------------------------------------------------------------------
 
 
@@ -181,6 +199,7 @@ def test_csr_rejects_bad_input():
 def test_empty_graphs():
     empty = CSR.from_pairs([], [], 0)
     assert [a.size for a in count_all(empty)] == [0, 0, 0]
+    assert [a.size for a in approx_counts_all(empty)] == [0, 0, 0]
     lonely = CSR.from_pairs([], [], 3)
     assert [a.tolist() for a in count_all(lonely)] == [[0, 0, 0]] * 3
     assert [a.tolist() for a in count_all(lonely, nodes=[])] == [[], [], []]

@@ -262,3 +262,46 @@ class TestWholeGraphRun:
         run = network.CountRun.objects.get(pk=run_id)
         assert run.status == "done" and run.partitions_done == run.partitions
         assert counts(small_world[7]) == bfs_counts(small_world[7].pk)
+
+
+PUBLISH_WITH_REDIS_DOWN = """
+import time, django
+django.setup()
+from linkup.celery import app
+from connections.services import enqueue
+from connections.tasks import process_graph_changes
+app.conf.task_always_eager = False
+started = time.perf_counter()
+try:
+    process_graph_changes.apply_async(countdown=0.5)
+except Exception as exc:
+    print("refused", type(exc).__name__)
+enqueue(process_graph_changes)  # what web requests call: logs, never raises
+print(f"seconds {time.perf_counter() - started:.2f}")
+"""
+
+
+def test_publishing_with_redis_down_fails_fast_and_web_code_carries_on():
+    """A real refused connection (a closed port), not a mock: web requests publish after
+    commit, so a slow failure would hang every page that connects two members."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "linkup.settings.local",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PUBLISH_WITH_REDIS_DOWN],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "refused OperationalError" in result.stdout
+    seconds = float(result.stdout.split("seconds ")[1])
+    assert seconds < 5, result.stdout
