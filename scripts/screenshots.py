@@ -45,9 +45,7 @@ def shot(page: Page, name: str, url: str | None = None, *, full: bool = False) -
 
 def second_degree_of(member: User) -> tuple[User, User]:
     """A 2nd-degree member of `member` with a mutual connection, and that connection."""
-    asked = set(
-        Introduction.objects.filter(requester=member).values_list("target_id", flat=True)
-    )
+    asked = set(Introduction.objects.filter(requester=member).values_list("target_id", flat=True))
     for other_id in graph.first_degree_ids(member.pk):
         for candidate in graph.first_degree_ids(other_id):
             if candidate == member.pk or candidate in asked:
