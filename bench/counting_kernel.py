@@ -29,14 +29,14 @@ import numba
 import numpy as np
 
 from connections import counting
-from connections.counting import CSR, count_all, count_many, count_one
+from connections.counting import CSR, approx_counts_all, count_all, count_many, count_one
 
 
 def peak_rss_gb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024**2  # Linux: KiB
 
 
-def pct(values: list[float], q: float) -> float:
+def pct(values: list[float] | np.ndarray, q: float) -> float:
     return float(np.percentile(values, q))
 
 
@@ -76,6 +76,12 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=1000, help="members timed with count_one")
     parser.add_argument("--check", type=int, default=500, help="members checked against count_one")
     parser.add_argument("--nx", type=int, default=30, help="members for the networkx baseline")
+    parser.add_argument(
+        "--approx",
+        type=lambda text: [int(x) for x in text.split(",") if x],
+        default=[8, 10],
+        help="HyperANF precisions to compare with the exact counts ('' for none)",
+    )
     args = parser.parse_args()
     n = args.members
     root = Path(__file__).resolve().parent.parent
@@ -183,6 +189,26 @@ def main() -> int:
             "all members: mean d1 / d2 / d3",
             f"{d1.mean():.1f} / {d2.mean():,.0f} / {d3.mean():,.0f}",
         )
+
+        for precision in args.approx:
+            approx_counts_all(tiny, precision=precision)  # compile
+            started = time.perf_counter()
+            approx = approx_counts_all(csr, precision=precision, threads=args.threads)
+            seconds = time.perf_counter() - started
+            errors = []
+            for k, name in ((1, "d2"), (2, "d3")):
+                want = result[:, k]
+                some = want > 0
+                rel = (approx[k][some] - want[some]) / want[some]
+                errors.append(
+                    f"{name} median {np.median(np.abs(rel)):.1%}, p95 "
+                    f"{pct(np.abs(rel), 95):.1%}, mean {rel.mean():+.1%}"
+                )
+            row(
+                f"approx_counts_all (HyperANF, 2^{precision} registers), {args.threads} threads",
+                f"{seconds:.1f} s; relative error vs exact: {'; '.join(errors)}",
+            )
+            row(f"peak RSS after approx_counts_all, 2^{precision}", f"{peak_rss_gb():.2f} GB")
 
         if args.nx:
             picked = rng.choice(n, size=min(args.nx, n), replace=False)
