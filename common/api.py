@@ -161,6 +161,16 @@ def request_member(request: Request) -> "User":
 class PaginatedApi(APIView):
     # Lets drf-spectacular document list responses as pages (count, next, previous, results).
     pagination_class = Pagination
+    # A list endpoint whose POST creates something throttled per minute (ScopedRateThrottle):
+    # only creating is limited, reading the list is not.
+    post_throttle_scope: str | None = None
+
+    @property
+    def throttle_scope(self) -> str | None:
+        request = getattr(self, "request", None)
+        if self.post_throttle_scope and request is not None and request.method == "POST":
+            return self.post_throttle_scope
+        return None
 
 
 class StrictInputSerializer(serializers.Serializer):

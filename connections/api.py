@@ -279,11 +279,7 @@ def _render_requests(
 
 
 class ConnectionRequestListApi(_PaginatedApi):
-    @property
-    def throttle_scope(self) -> str | None:
-        # Only sending requests is limited per minute; reading the list is not.
-        request = getattr(self, "request", None)
-        return "connect" if request is not None and request.method == "POST" else None
+    post_throttle_scope = "connect"
 
     @extend_schema(
         operation_id="connection_requests_list",
@@ -422,10 +418,7 @@ class ConnectionRequestWithdrawApi(_ConnectionRequestActionApi):
 
 
 class InvitationListApi(_PaginatedApi):
-    @property
-    def throttle_scope(self) -> str | None:
-        request = getattr(self, "request", None)
-        return "invite" if request is not None and request.method == "POST" else None
+    post_throttle_scope = "invite"
 
     @extend_schema(
         operation_id="invitations_list",

@@ -121,19 +121,21 @@ def csr_from_sorted(member: np.ndarray, other: np.ndarray, n: int) -> tuple[np.n
 
 
 @njit(cache=True, nogil=True)
-def _bfs3(indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epoch, queue):
-    """Counts of nodes at distance exactly 1, 2, 3 from `source`.
+def _bfs(indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epoch, queue, depth):
+    """Breadth-first from `source` to `depth` levels; returns where each level ends in
+    `queue` (queue[ends[d - 1]:ends[d]] holds the nodes at distance exactly d).
 
     Base edges come from (indptr, indices) where alive[e]; overlay edges from
     (o_indptr, o_indices). Hidden nodes are neither counted nor crossed.
     mark[v] == epoch means visited, so the array needs no clearing between calls.
     """
     n_base = len(indptr) - 1
-    counts = np.zeros(3, dtype=np.int64)
+    ends = np.zeros(depth + 1, dtype=np.int64)
     mark[source] = epoch
     queue[0] = source
     start, end = 0, 1
-    for depth in range(3):
+    ends[0] = 1
+    for level in range(1, depth + 1):
         tail = end
         for i in range(start, end):
             u = queue[i]
@@ -151,38 +153,9 @@ def _bfs3(indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epo
                     mark[v] = epoch
                     queue[tail] = v
                     tail += 1
-        counts[depth] = tail - end
+        ends[level] = tail
         start, end = end, tail
-    return counts
-
-
-@njit(cache=True, nogil=True)
-def _ball2(indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epoch, queue):
-    """Nodes within distance 2 of source (itself included): whose counts an edge at source moves."""
-    n_base = len(indptr) - 1
-    mark[source] = epoch
-    queue[0] = source
-    start, end = 0, 1
-    for _ in range(2):
-        tail = end
-        for i in range(start, end):
-            u = queue[i]
-            if u < n_base:
-                for e in range(indptr[u], indptr[u + 1]):
-                    if alive[e]:
-                        v = indices[e]
-                        if mark[v] != epoch and not hidden[v]:
-                            mark[v] = epoch
-                            queue[tail] = v
-                            tail += 1
-            for e in range(o_indptr[u], o_indptr[u + 1]):
-                v = o_indices[e]
-                if mark[v] != epoch and not hidden[v]:
-                    mark[v] = epoch
-                    queue[tail] = v
-                    tail += 1
-        start, end = end, tail
-    return queue[:end].copy()
+    return ends
 
 
 @dataclass
@@ -342,31 +315,28 @@ class MemGraph:
 
     # -- questions --------------------------------------------------------------
 
-    def _next_epoch(self) -> int:
+    def _bfs(self, node: int, depth: int) -> np.ndarray:
         self.epoch += 1
-        return self.epoch
+        return _bfs(
+            self.indptr, self.indices, self.alive, self.o_indptr, self.o_indices,
+            self.hidden, node, self.mark, self.epoch, self.queue, depth,
+        )  # fmt: skip
 
     def counts(self, member_id: int) -> tuple[int, int, int]:
         """Exact numbers of visible members at distance 1, 2 and 3."""
         node = self.node(member_id)
         if node is None or self.hidden[node]:
             return (0, 0, 0)
-        c = _bfs3(
-            self.indptr, self.indices, self.alive, self.o_indptr, self.o_indices,
-            self.hidden, node, self.mark, self._next_epoch(), self.queue,
-        )  # fmt: skip
-        return int(c[0]), int(c[1]), int(c[2])
+        ends = self._bfs(node, 3)
+        return int(ends[1] - ends[0]), int(ends[2] - ends[1]), int(ends[3] - ends[2])
 
     def within_two(self, member_id: int) -> list[int]:
         """Members within 2 hops (whose 2nd/3rd counts a change at member_id moves)."""
         node = self.node(member_id)
         if node is None:
             return []
-        nodes = _ball2(
-            self.indptr, self.indices, self.alive, self.o_indptr, self.o_indices,
-            self.hidden, node, self.mark, self._next_epoch(), self.queue,
-        )  # fmt: skip
-        return [self.member_id(int(v)) for v in nodes]
+        ends = self._bfs(node, 2)
+        return [self.member_id(int(v)) for v in self.queue[: ends[2]]]
 
 
 _cached: MemGraph | None = None

@@ -142,11 +142,7 @@ def _paginate(view: APIView, request: Request, rows: Any) -> tuple[Pagination, l
 
 
 class IntroductionListApi(_PaginatedApi):
-    @property
-    def throttle_scope(self) -> str | None:
-        # Only asking is limited per minute; reading the list is not.
-        request = getattr(self, "request", None)
-        return "introduce" if request is not None and request.method == "POST" else None
+    post_throttle_scope = "introduce"
 
     @extend_schema(
         operation_id="introductions_list",
