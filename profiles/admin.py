@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
@@ -9,8 +10,17 @@ from profiles import services
 from profiles.models import ApiToken, Education, Position, Profile, Skill, User
 
 
+class ProfileAdminForm(forms.ModelForm):
+    website = forms.URLField(required=False, max_length=300, assume_scheme="https")
+
+    class Meta:
+        model = Profile
+        exclude: list[str] = []  # admin edits every field; the inline narrows it
+
+
 class ProfileInline(admin.StackedInline):
     model = Profile
+    form = ProfileAdminForm
     can_delete = False
     fields = ["full_name", "headline", "industry", "location", "contact_email", "phone", "website"]
 
@@ -117,6 +127,7 @@ class SkillInline(admin.TabularInline):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
+    form = ProfileAdminForm
     list_display = ["full_name", "handle", "headline", "industry", "location", "created_at"]
     list_filter = ["industry", "user__is_suspended", "created_at"]
     search_fields = [
