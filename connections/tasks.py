@@ -127,6 +127,7 @@ def send_invitation_email(invitation_id: int, reminder: bool = False) -> str:
                 "inviter_name": name,
                 "inviter_headline": inviter.profile.headline,
                 "message": invitation.message,
+                "introduction": _introduction_context(invitation),
                 "reminder": reminder,
                 "expires_at": invitation.expires_at,
                 "join_url": emails.site_url(
@@ -138,6 +139,24 @@ def send_invitation_email(invitation_id: int, reminder: bool = False) -> str:
         Invitation.objects.filter(pk=invitation.pk).update(**{field: None})
         raise
     return "sent"
+
+
+def _introduction_context(invitation: Invitation) -> dict[str, str] | None:
+    """An invitation that carries an introduction says who asks and who vouches."""
+    from introductions.models import Introduction
+
+    introduction = (
+        Introduction.objects.select_related("requester__profile")
+        .filter(invitation=invitation)
+        .first()
+    )
+    if introduction is None:
+        return None
+    return {
+        "kind": introduction.kind,
+        "requester_name": introduction.requester.profile.full_name,
+        "requester_headline": introduction.requester.profile.headline,
+    }
 
 
 @shared_task(ignore_result=True, acks_late=True, soft_time_limit=120, time_limit=180)
