@@ -21,14 +21,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import error_responses, request_member
+from common.api import PaginatedApi, Pagination, error_responses, request_member
 from common.exceptions import ApplicationError
 from connections import graph
 from connections.services import is_blocked_between
 from profiles import selectors, services
 from profiles.api_auth import TokenAuthentication
 from profiles.models import ApiToken, Profile, User
+from profiles.search import MemberSearch
 from profiles.serializers import (
+    MemberSearchOutputSerializer,
+    MemberSearchQuerySerializer,
     MeOutputSerializer,
     MeUpdateInputSerializer,
     PhotoInputSerializer,
@@ -221,6 +224,35 @@ class MePhotoApi(APIView):
 
 
 # --- other members ------------------------------------------------------------
+
+
+class ProfileSearchApi(PaginatedApi):
+    @extend_schema(
+        operation_id="profiles_search",
+        tags=["profiles"],
+        parameters=[MemberSearchQuerySerializer],
+        responses={200: MemberSearchOutputSerializer(many=True), **_errors(400, 401, 429)},
+        description=(
+            "Search people: `q` looks in names (typos forgiven), headlines and summaries; "
+            "the other parameters filter. An exact name match comes first, then the best "
+            "matches, closest to you first among equal matches. At most the best 500 matches "
+            "are considered. You, hidden members and members blocked either way never "
+            "appear; results never carry contact details."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        query = MemberSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        results = MemberSearch(viewer=_member(request), **query.validated_data)
+        paginator = Pagination()
+        # MemberSearch is a lazy sliceable list, all a paginator needs.
+        page: list[Any] | None = paginator.paginate_queryset(
+            results,  # type: ignore[arg-type]
+            request,
+            view=self,
+        )
+        data = MemberSearchOutputSerializer(page or [], many=True).data
+        return paginator.get_paginated_response(data)
 
 
 class ProfileDetailApi(APIView):

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from profiles.industries import Industry
 from profiles.models import Education, Position, Profile
 
 
@@ -100,3 +101,21 @@ class EducationForm(forms.ModelForm):
 
 class SkillForm(forms.Form):
     name = forms.CharField(max_length=60, label="Skill")
+
+
+class SearchForm(forms.Form):
+    """People search: the top bar's box (`q`) and the sidebar's filters."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    industry = forms.ChoiceField(required=False, choices=[("", "Any industry"), *Industry.choices])
+    location = forms.CharField(required=False, max_length=120)
+    company = forms.CharField(required=False, max_length=150, label="Current company")
+    school = forms.CharField(required=False, max_length=150)
+    skill = forms.CharField(required=False, max_length=60)
+    degree = forms.TypedChoiceField(
+        required=False,
+        choices=[("", "Anyone"), ("1", "1st degree"), ("2", "2nd degree"), ("3", "3rd degree")],
+        coerce=int,
+        empty_value=None,
+        label="Connection",
+    )

@@ -3,6 +3,8 @@ import secrets
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -94,6 +96,18 @@ class Profile(TimeStampedModel):
     contact_email = models.EmailField("contact e-mail", blank=True)
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            # People search (profiles.search): typo-tolerant name matching
+            # (%, similarity, icontains) and full-text search. The search
+            # module builds the very same expression so the planner can use it.
+            GinIndex(fields=["full_name"], opclasses=["gin_trgm_ops"], name="profile_name_trgm"),
+            GinIndex(
+                SearchVector("full_name", "headline", "summary", config="english"),
+                name="profile_search_vector",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} (@{self.user_id})"

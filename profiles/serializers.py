@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.api import StrictInputSerializer
+from connections.graph import Closeness
 from profiles import selectors
 from profiles.industries import Industry
 from profiles.models import Profile
@@ -266,3 +267,74 @@ class ProfileOutputSerializer(_ProfileOutputBase):
             for key in CONTACT_FIELDS:
                 del data[key]
         return data
+
+
+class MemberSearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Words to find in names, headlines and summaries; misspelt names match too.",
+    )
+    industry = serializers.ChoiceField(
+        choices=Industry.choices, required=False, help_text="An industry code."
+    )
+    location = serializers.CharField(
+        required=False, allow_blank=True, max_length=120, help_text="Location contains this."
+    )
+    company = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="The organization of a current position contains this.",
+    )
+    school = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text="A school contains this."
+    )
+    skill = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, help_text="A skill contains this."
+    )
+    degree = serializers.ChoiceField(
+        choices=[1, 2, 3], required=False, help_text="Only members at this degree from you."
+    )
+
+
+class MemberSearchOutputSerializer(serializers.Serializer):
+    """A search result: never contact details."""
+
+    # Renders (Profile, graph.Closeness) pairs from profiles.search.
+
+    handle = serializers.SerializerMethodField()
+    full_name = serializers.SerializerMethodField()
+    headline = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    industry = serializers.SerializerMethodField()
+    degree = serializers.SerializerMethodField(
+        help_text="1, 2 or 3; null for members out of your network."
+    )
+    mutual_connections_count = serializers.SerializerMethodField()
+
+    def get_handle(self, row: tuple[Profile, Closeness]) -> str:
+        return row[0].user.username
+
+    def get_full_name(self, row: tuple[Profile, Closeness]) -> str:
+        return row[0].full_name
+
+    def get_headline(self, row: tuple[Profile, Closeness]) -> str:
+        return row[0].headline
+
+    def get_location(self, row: tuple[Profile, Closeness]) -> str:
+        return row[0].location
+
+    @extend_schema_field(IndustryOutputSerializer(allow_null=True))
+    def get_industry(self, row: tuple[Profile, Closeness]) -> dict[str, str] | None:
+        profile = row[0]
+        if not profile.industry:
+            return None
+        return {"code": profile.industry, "label": profile.get_industry_display()}
+
+    def get_degree(self, row: tuple[Profile, Closeness]) -> int | None:
+        return row[1].degree or None
+
+    def get_mutual_connections_count(self, row: tuple[Profile, Closeness]) -> int:
+        return row[1].mutual_count

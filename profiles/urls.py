@@ -4,6 +4,7 @@ from profiles import views
 
 urlpatterns = [
     path("in/<str:handle>/", views.profile_detail, name="profile-detail"),
+    path("search/", views.search, name="search"),
     path("me/", views.my_profile, name="my-profile"),
     path("me/edit/", views.profile_edit, name="profile-edit"),
     path("me/photo/", views.photo_upload, name="photo-upload"),

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.forms import BaseForm as Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +15,16 @@ from connections import selectors as connection_selectors
 from connections import services as connection_services
 from connections.forms import ConnectForm
 from profiles import selectors, services
-from profiles.forms import EducationForm, PhotoForm, PositionForm, ProfileForm, SkillForm
+from profiles.forms import (
+    EducationForm,
+    PhotoForm,
+    PositionForm,
+    ProfileForm,
+    SearchForm,
+    SkillForm,
+)
 from profiles.models import Education, Position, Profile, Skill, User
+from profiles.search import MemberSearch
 
 
 def _member(request: HttpRequest) -> User:
@@ -77,6 +86,25 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
 
 def my_profile(request: HttpRequest) -> HttpResponse:
     return redirect("profile-detail", handle=_member(request).username)
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """People search: the top bar's query and the sidebar's filters, 20 results a page."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "profiles/search.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    searched = any(value not in ("", None) for value in data.values())
+    page = None
+    if searched:
+        results = MemberSearch(viewer=_member(request), **data)
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "profiles/search.html", {"form": form, "page": page, "searched": searched}
+    )
 
 
 def _edit_context(profile: Profile, **forms: Form) -> dict[str, Any]:
