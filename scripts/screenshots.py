@@ -66,6 +66,7 @@ def main() -> None:
         shot(page, "profile", f"/in/{target.username}/")
         shot(page, "edit", "/me/edit/")
         shot(page, "network", "/network/")
+        shot(page, "search", "/search/?q=engineer&degree=2")
         shot(page, "get-introduced", f"/in/{target.username}/get-introduced/")
         form = page.locator("form").filter(has=page.locator("textarea")).first
         textareas = form.locator("textarea")
