@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ["seed", "pages", "graph", "counts"]
+SUITES = ["seed", "pages", "graph", "counts", "search"]
 
 
 def main() -> int:

@@ -1,3 +1,3 @@
-from bench.suites import counts, graph, pages, seed
+from bench.suites import counts, graph, pages, search, seed
 
-__all__ = ["counts", "graph", "pages", "seed"]
+__all__ = ["counts", "graph", "pages", "search", "seed"]

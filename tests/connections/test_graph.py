@@ -108,3 +108,25 @@ class TestWrites:
         graph.set_connection_note(alice.pk, bob.pk, "Met at the 2019 airshow")
         assert graph.connection_note(alice.pk, bob.pk) == "Met at the 2019 airshow"
         assert graph.connection_note(bob.pk, alice.pk) == ""
+
+
+@pytest.mark.django_db
+def test_closeness_for_many_members_agrees_with_the_per_member_meet(
+    make_member, connect, monkeypatch
+):
+    import random
+
+    rng = random.Random(4)
+    people = [make_member(f"p{i:02d}") for i in range(40)]
+    for _ in range(55):
+        a, b = rng.sample(people, 2)
+        graph.add_edge(a.pk, b.pk)
+    member_suspend(member=people[7])
+    Block.objects.create(blocker=people[3], blocked=people[0])
+    ids = [p.pk for p in people]
+    for viewer in people[:6]:
+        monkeypatch.setattr(graph, "MANY", 10_000)
+        one_by_one = graph.closeness(viewer.pk, ids)
+        monkeypatch.setattr(graph, "MANY", 0)
+        all_at_once = graph.closeness(viewer.pk, ids)
+        assert all_at_once == one_by_one
