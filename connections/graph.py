@@ -76,18 +76,6 @@ def are_connected(a: int, b: int) -> bool:
     return Connection.objects.filter(member_id=a, other_id=b).exists()
 
 
-def connected_among(member_id: int, others: Iterable[int]) -> set[int]:
-    """Which of `others` are 1st-degree connections of `member_id` (one query)."""
-    ids = list(set(others))
-    if not ids:
-        return set()
-    return set(
-        Connection.objects.filter(member_id=member_id, other_id__in=ids).values_list(
-            "other_id", flat=True
-        )
-    )
-
-
 def connections_of(member_id: int) -> QuerySet[Connection]:
     """The member's connection rows (`other`, `created_at`, the member's private `note`)."""
     return Connection.objects.filter(member_id=member_id)

@@ -1,6 +1,5 @@
 import hashlib
 import secrets
-from datetime import date
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import GinIndex
@@ -240,7 +239,3 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return _hash_token(key)
-
-
-def month_start(value: date) -> date:
-    return value.replace(day=1)
