@@ -1,6 +1,7 @@
 """API plumbing shared by every app: one error format and pagination."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -189,3 +190,15 @@ class StrictInputSerializer(serializers.Serializer):
                     code="unknown_field",
                 )
         return super().to_internal_value(data)
+
+
+@contextmanager
+def service_404s_as_one() -> Iterator[None]:
+    """Services say "No such member/request/introduction" in their own words; the API
+    answers every 404 with one body, so a hidden thing and a missing one look the same."""
+    try:
+        yield
+    except ApplicationError as exc:
+        if exc.status == status.HTTP_404_NOT_FOUND:
+            raise exceptions.NotFound() from None
+        raise

@@ -10,8 +10,7 @@ members who never existed give the same 404 (the body of DRF's NotFound, the one
 the profile endpoint and unknown paths give), so no response tells them apart.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, ClassVar, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -21,7 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import PaginatedApi, Pagination, error_responses, request_member
+from common.api import (
+    PaginatedApi,
+    Pagination,
+    error_responses,
+    request_member,
+    service_404s_as_one,
+)
 from common.exceptions import ApplicationError
 from connections import graph, selectors, services
 from connections.models import Block, ConnectionRequest, Invitation
@@ -75,16 +80,7 @@ def _id(name: str, description: str) -> OpenApiParameter:
 _member = request_member
 
 
-@contextmanager
-def _service_not_found_as_404() -> Iterator[None]:
-    # Services say "No such member/request" in their own words; the API answers every
-    # 404 with one body, so a hidden member and a missing one stay indistinguishable.
-    try:
-        yield
-    except ApplicationError as exc:
-        if exc.status == status.HTTP_404_NOT_FOUND:
-            raise exceptions.NotFound() from None
-        raise
+_service_not_found_as_404 = service_404s_as_one
 
 
 # --- reads ----------------------------------------------------------------------

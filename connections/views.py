@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.adapter import get_adapter
@@ -237,46 +238,65 @@ def _profile_action_failed(
     return _problem(request, exc, back=_profile_url(target))
 
 
-@require_POST
-def profile_withdraw(request: HttpRequest, handle: str) -> HttpResponse:
+def _profile_request_action(
+    request: HttpRequest,
+    handle: str,
+    *,
+    service: Callable[..., Any],
+    direction: str,
+    notice: str,
+    reload_profile: bool = False,
+) -> HttpResponse:
+    """Act on the open request between the viewer and the profile's member; on success
+    either swap the action area in place or (when the whole profile changes) reload it.
+    `{name}` in the notice becomes the member's name."""
     target = _target(request, handle)
+    notice = notice.format(name=target.full_name)
     try:
-        services.connection_request_withdraw(
-            request_id=_pair_request(request, target, "sent"), member=_member(request)
-        )
+        service(request_id=_pair_request(request, target, direction), member=_member(request))
     except ApplicationError as exc:
         return _profile_action_failed(request, target, exc)
+    if reload_profile:
+        return _back_to_profile(request, target, notice)
     if _is_htmx(request):
-        return _actions(request, target, notice="Request withdrawn.")
-    messages.success(request, "Request withdrawn.")
+        return _actions(request, target, notice=notice)
+    messages.success(request, notice)
     return redirect(_profile_url(target))
+
+
+@require_POST
+def profile_withdraw(request: HttpRequest, handle: str) -> HttpResponse:
+    return _profile_request_action(
+        request,
+        handle,
+        service=services.connection_request_withdraw,
+        direction="sent",
+        notice="Request withdrawn.",
+    )
 
 
 @require_POST
 def profile_accept(request: HttpRequest, handle: str) -> HttpResponse:
-    target = _target(request, handle)
-    try:
-        services.connection_request_accept(
-            request_id=_pair_request(request, target, "received"), member=_member(request)
-        )
-    except ApplicationError as exc:
-        return _profile_action_failed(request, target, exc)
-    return _back_to_profile(request, target, f"You are now connected with {target.full_name}.")
+    # Contact details, the note and the paths all change: reload the whole profile.
+    return _profile_request_action(
+        request,
+        handle,
+        service=services.connection_request_accept,
+        direction="received",
+        notice="You are now connected with {name}.",
+        reload_profile=True,
+    )
 
 
 @require_POST
 def profile_ignore(request: HttpRequest, handle: str) -> HttpResponse:
-    target = _target(request, handle)
-    try:
-        services.connection_request_ignore(
-            request_id=_pair_request(request, target, "received"), member=_member(request)
-        )
-    except ApplicationError as exc:
-        return _profile_action_failed(request, target, exc)
-    if _is_htmx(request):
-        return _actions(request, target, notice="Request ignored.")
-    messages.success(request, "Request ignored.")
-    return redirect(_profile_url(target))
+    return _profile_request_action(
+        request,
+        handle,
+        service=services.connection_request_ignore,
+        direction="received",
+        notice="Request ignored.",
+    )
 
 
 def profile_disconnect(request: HttpRequest, handle: str) -> HttpResponse:

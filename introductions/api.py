@@ -13,8 +13,7 @@ Hidden members (suspended, deactivated, blocked either way) and members who neve
 existed give the same 404 body, whichever handle in a request names them.
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -24,8 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import PaginatedApi, Pagination, error_responses, request_member
-from common.exceptions import ApplicationError
+from common.api import (
+    PaginatedApi,
+    Pagination,
+    error_responses,
+    request_member,
+    service_404s_as_one,
+)
 from connections import graph
 from connections.models import Block
 from connections.selectors import profiles_by_id
@@ -78,16 +82,7 @@ _INTRODUCTION_ID = OpenApiParameter(
 _member = request_member
 
 
-@contextmanager
-def _one_not_found() -> Iterator[None]:
-    # Services say "No such member/introduction" in their own words; the API answers every
-    # 404 with one body, so a hidden member and a missing one stay indistinguishable.
-    try:
-        yield
-    except ApplicationError as exc:
-        if exc.status == status.HTTP_404_NOT_FOUND:
-            raise exceptions.NotFound() from None
-        raise
+_one_not_found = service_404s_as_one
 
 
 def _visible_members(viewer: User, handles: Iterable[str]) -> dict[str, User]:
