@@ -176,6 +176,19 @@ class Notification(models.Model):
         INTRO_NOT_ACCEPTED = "intro_not_accepted", "Introduction not accepted"
         INTRO_EXPIRED = "intro_expired", "Introduction expired"
         INTRO_REMINDER = "intro_reminder", "Introduction waiting for you"
+        # Kinds of the other apps; each describes its own (connections.notification_text).
+        RECOMMENDATION_REQUESTED = "recommendation_requested", "Recommendation requested"
+        RECOMMENDATION_RECEIVED = "recommendation_received", "Recommendation received"
+        RECOMMENDATION_REVISION = "recommendation_revision", "Recommendation revision requested"
+        RECOMMENDATION_PUBLISHED = "recommendation_published", "Recommendation published"
+        ASK_PASSED = "ask_passed", "Ask passed on to you"
+        ASK_ANSWERED = "ask_answered", "Ask answered"
+        ASK_REFERRAL = "ask_referral", "Referral for your ask"
+        ASK_CLOSED = "ask_closed", "Ask closed"
+        KEEP_IN_TOUCH_DUE = "keep_in_touch_due", "Time to get in touch"
+        EXPORT_READY = "export_ready", "Data export ready"
+        MODERATION_WARNING = "moderation_warning", "Warning from the moderators"
+        APP_AUTHORIZED = "app_authorized", "App authorized"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -195,6 +208,9 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
+    # The id of the thing a notification of another app is about (a recommendation,
+    # an ask, an export...): its kind says which model; its describer loads it.
+    subject_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

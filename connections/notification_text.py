@@ -5,6 +5,7 @@ so a notification never says more than the recipient may see (no note meant
 for a broker, no name of who declined).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -23,14 +24,34 @@ class Described:
     quote: str = ""  # a message or note the recipient may read
 
 
-def _name(user: object) -> str:
+def name_of(user: object) -> str:
     profile = getattr(user, "profile", None)
     return profile.full_name if profile is not None else "A member"
 
 
+Describer = Callable[[Notification, str], Described]
+_describers: dict[str, Describer] = {}
+
+
+def describer(*kinds: str) -> Callable[[Describer], Describer]:
+    """Register how another app's notification kinds read (called as fn(notification, who)).
+
+    Apps register theirs in a `notifications` module imported by AppConfig.ready().
+    """
+
+    def register(fn: Describer) -> Describer:
+        for kind in kinds:
+            _describers[kind] = fn
+        return fn
+
+    return register
+
+
 def describe(notification: Notification) -> Described:
     actor = notification.actor
-    who = _name(actor) if actor is not None else "Someone"
+    who = name_of(actor) if actor is not None else "Someone"
+    if notification.kind in _describers:
+        return _describers[notification.kind](notification, who)
     if notification.kind == K.REQUEST_RECEIVED:
         note = notification.request.note if notification.request else ""
         return Described(
@@ -69,8 +90,8 @@ def _describe_introduction(notification: Notification, who: str) -> Described:
             "An introduction", "An introduction you took part in changed.", "/", "Open"
         )
     url = reverse("introduction-detail", args=[view.introduction.pk])
-    requester = _name(view.requester)
-    target = _name(view.target) if view.target is not None else (view.target_email or "them")
+    requester = name_of(view.requester)
+    target = name_of(view.target) if view.target is not None else (view.target_email or "them")
     kind = notification.kind
     if kind == K.INTRO_TO_FORWARD:
         note = next((h.note for h in view.hops if h.note), "")

@@ -82,6 +82,7 @@ def notify(
     actor_id: int | None,
     request_id: int | None = None,
     introduction_id: int | None = None,
+    subject_id: int | None = None,
 ) -> Notification:
     """An in-app notification, e-mailed after commit (at most once) where its kind is."""
     notification = Notification.objects.create(
@@ -90,6 +91,7 @@ def notify(
         actor_id=actor_id,
         request_id=request_id,
         introduction_id=introduction_id,
+        subject_id=subject_id,
     )
     from connections.tasks import send_notification_email
 

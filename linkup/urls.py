@@ -18,6 +18,13 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("connections.urls")),
     path("", include("introductions.urls")),
+    path("", include("recommendations.urls")),
+    path("", include("discovery.urls")),
+    path("", include("asks.urls")),
+    path("", include("reach.urls")),
+    path("", include("digest.urls")),
+    path("", include("moderation.urls")),
+    path("", include("developers.urls")),
 ]
 
 if settings.DEBUG:

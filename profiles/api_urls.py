@@ -10,4 +10,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("profiles/<str:handle>/", api.ProfileDetailApi.as_view(), name="api-profile-detail"),
     path("", include("connections.api_urls")),
     path("", include("introductions.api_urls")),
+    path("", include("recommendations.api_urls")),
+    path("", include("discovery.api_urls")),
+    path("", include("asks.api_urls")),
+    path("", include("reach.api_urls")),
+    path("", include("digest.api_urls")),
+    path("", include("moderation.api_urls")),
+    path("", include("developers.api_urls")),
 ]

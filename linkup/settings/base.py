@@ -74,6 +74,13 @@ INSTALLED_APPS = [
     "profiles",
     "connections",
     "introductions",
+    "recommendations",
+    "discovery",
+    "asks",
+    "reach",
+    "digest",
+    "moderation",
+    "developers",
 ]
 
 MIDDLEWARE = [
