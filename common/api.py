@@ -24,6 +24,18 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    invalid_page_message = "There is no page {page_number}: {message}"
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        # A page number that is not a whole number from 1 is bad input (400); a page
+        # past the end is a missing resource (404). common.schema documents both.
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page != "last" and not (page.isdigit() and int(page) >= 1):
+            raise serializers.ValidationError(
+                {self.page_query_param: ["A page number is a whole number from 1."]},
+                code="invalid_page",
+            )
+        return super().paginate_queryset(queryset, request, view)
 
 
 class ErrorDetailSerializer(serializers.Serializer):

@@ -240,3 +240,29 @@ def test_unknown_api_path_gives_the_json_error_format(client):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5"])
+def test_a_page_number_that_is_not_a_whole_number_from_1_is_a_400(api_as, alice, page):
+    error = assert_error(api_as(alice).get(f"/api/v1/connections/?page={page}"), 400, "invalid")
+    assert error["fields"] == {"page": ["A page number is a whole number from 1."]}
+
+
+def test_a_page_past_the_end_is_a_404_that_says_so(api_as, alice):
+    error = assert_error(api_as(alice).get("/api/v1/connections/?page=7"), 404, "not_found")
+    assert error["message"].startswith("There is no page 7")
+
+
+def test_every_paginated_list_documents_its_page_errors():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paginated = [
+        (path, method, op)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if any(p["name"] == "page" for p in op.get("parameters", []))
+    ]
+    assert len(paginated) >= 5
+    for path, method, op in paginated:
+        assert {"400", "404"} <= set(map(str, op["responses"])), (method, path)
