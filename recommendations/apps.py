@@ -12,3 +12,5 @@ class RecommendationsConfig(AppConfig):
         # How this app's notification kinds read (connections.notification_text.describer).
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(f"{self.name}.notifications")
+        # What it does when a member deletes their account (common.signals).
+        importlib.import_module(f"{self.name}.receivers")
