@@ -1,3 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from developers import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/tokens/", api.ApiTokenListApi.as_view(), name="api-auth-tokens"),
+    path(
+        "auth/tokens/<int:token_id>/",
+        api.ApiTokenDetailApi.as_view(),
+        name="api-auth-token-detail",
+    ),
+]
