@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from moderation import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/", api.ReportListApi.as_view(), name="api-reports"),
+]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from moderation import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("report/<str:target_type>/<str:target_id>/", views.report, name="report"),
+]
