@@ -3,7 +3,6 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -102,10 +101,6 @@ class Profile(TimeStampedModel):
             # (%, similarity, icontains) and full-text search. The search
             # module builds the very same expression so the planner can use it.
             GinIndex(fields=["full_name"], opclasses=["gin_trgm_ops"], name="profile_name_trgm"),
-            GinIndex(
-                SearchVector("full_name", "headline", "summary", config="english"),
-                name="profile_search_vector",
-            ),
         ]
 
     def __str__(self) -> str:

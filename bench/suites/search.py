@@ -1,55 +1,166 @@
-"""People search (issue: recommendations and search): the search page's selector with and
-without a degree filter, beside a naive ILIKE query run in the same benchmark."""
+"""People search (issue 6): the search selector per kind of query, and the search page,
+beside naive ILIKE queries run in the same benchmark on the same words.
+
+Each kind of query is timed once for each of `samples` viewers, chosen at random among
+visible members. A common word matches about a fifth of all members; the typo drops
+one letter inside a real member's last name; the company is a real current employer.
+"""
 
 import random
+import statistics
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.db import connection
+from django.test import Client
 
 from bench.stats import TABLE_HEAD, summary, timed
-from profiles.models import User
-from profiles.search import search_members
+from connections import graph
+from profiles.models import Position, User
+from profiles.search import MemberSearch, search_members
 
 WORDS = ["engineer", "writer", "aviation", "pilot", "editor", "manager", "data", "design"]
 
-NAIVE = """
+# What a simple search without ranking, network or indexes would run: the first 20
+# by name among every member whose text contains the words.
+NAIVE_TEXT = """
 SELECT p.user_id FROM profiles_profile p JOIN profiles_user u ON u.id = p.user_id
 WHERE NOT u.is_suspended AND u.is_active AND u.id <> %(v)s
   AND (p.full_name ILIKE %(q)s OR p.headline ILIKE %(q)s OR p.summary ILIKE %(q)s)
 ORDER BY p.full_name LIMIT 20
 """
+NAIVE_NAME = """
+SELECT p.user_id FROM profiles_profile p JOIN profiles_user u ON u.id = p.user_id
+WHERE NOT u.is_suspended AND u.is_active AND u.id <> %(v)s AND p.full_name ILIKE %(q)s
+ORDER BY p.full_name LIMIT 20
+"""
+NAIVE_COMPANY = """
+SELECT p.user_id FROM profiles_profile p JOIN profiles_user u ON u.id = p.user_id
+WHERE NOT u.is_suspended AND u.is_active AND u.id <> %(v)s
+  AND EXISTS (SELECT 1 FROM profiles_position o WHERE o.profile_id = p.user_id
+              AND o.is_current AND o.organization ILIKE %(q)s)
+ORDER BY p.full_name LIMIT 20
+"""
 
 
-def _naive(viewer_id: int, word: str) -> None:
+def _naive(sql: str, viewer_id: int, text: str) -> None:
     with connection.cursor() as cur:
-        cur.execute(NAIVE, {"v": viewer_id, "q": f"%{word}%"})
+        cur.execute(sql, {"v": viewer_id, "q": f"%{text}%"})
         cur.fetchall()
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """The name with one letter of its last word left out (not the first one)."""
+    first, _, last = name.rpartition(" ")
+    if len(last) < 4:
+        return name
+    i = rng.randrange(1, len(last))
+    return f"{first} {last[:i]}{last[i + 1 :]}".strip()
 
 
 def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
     rng = random.Random(3)
-    ids = list(User.objects.visible().values_list("id", flat=True)[:200_000])
-    viewers = [User.objects.get(pk=rng.choice(ids)) for _ in range(min(samples, 100))]
+    ids = list(User.objects.visible().values_list("id", flat=True))
+    viewers = list(User.objects.filter(pk__in=rng.sample(ids, min(samples, len(ids)))))
+    rng.shuffle(viewers)
     names = list(
         User.objects.filter(pk__in=rng.sample(ids, len(viewers))).values_list(
             "profile__full_name", flat=True
         )
     )
-    plain, second, by_name, naive = [], [], [], []
+    typos = [_typo(name, rng) for name in names]
+    companies = list(
+        Position.objects.filter(
+            is_current=True, profile_id__in=rng.sample(ids, len(viewers))
+        ).values_list("organization", flat=True)
+    )
+
+    def word(i: int) -> str:
+        return WORDS[i % len(WORDS)]
+
+    def company(i: int) -> str:
+        return companies[i % len(companies)]
+
+    kinds: dict[str, Callable[[int], dict[str, Any]]] = {
+        "word": lambda i: {"q": word(i)},
+        "typo": lambda i: {"q": typos[i]},
+        "first": lambda i: {"q": word(i), "degree": 1},
+        "second": lambda i: {"q": word(i), "degree": 2},
+        "third": lambda i: {"q": word(i), "degree": 3},
+        "company": lambda i: {"company": company(i)},
+        "company2": lambda i: {"company": company(i), "degree": 2},
+    }
+    baselines: dict[str, tuple[str, Callable[[int], str]]] = {
+        "naive_text": (NAIVE_TEXT, word),
+        "naive_name": (NAIVE_NAME, lambda i: typos[i]),
+        "naive_company": (NAIVE_COMPANY, company),
+    }
+
+    # Warm the caches and the connection: the first queries of a process read from disk.
+    for viewer in viewers[:5]:
+        search_members(viewer=viewer, q=WORDS[0])
+
+    # Each viewer runs every kind in turn, so that other work on the machine weighs
+    # on all kinds alike.
+    seconds: dict[str, list[float]] = {kind: [] for kind in [*kinds, *baselines]}
+    sizes: dict[str, list[int]] = {kind: [] for kind in kinds}
     for i, viewer in enumerate(viewers):
-        word = WORDS[i % len(WORDS)]
-        plain.append(timed(partial(search_members, viewer=viewer, q=word)))
-        second.append(timed(partial(search_members, viewer=viewer, q=word, degree=2)))
-        typo = names[i][:-1] if len(names[i]) > 4 else names[i]
-        by_name.append(timed(partial(search_members, viewer=viewer, q=typo)))
-        naive.append(timed(partial(_naive, viewer.pk, word)))
+        for kind, criteria in kinds.items():
+            search = MemberSearch(viewer=viewer, **criteria(i))
+            seconds[kind].append(timed(partial(search.__getitem__, slice(0, 20))))
+            sizes[kind].append(len(search))
+        for kind, (sql, words) in baselines.items():
+            seconds[kind].append(timed(partial(_naive, sql, viewer.pk, words(i))))
+
+    # The whole page, in process (form, queries, template), 20 results.
+    page_s = []
+    for i, viewer in enumerate(viewers[: max(1, len(viewers) // 3)]):
+        client = Client()
+        client.force_login(viewer)
+        page_s.append(timed(partial(client.get, "/search/", {"q": word(i)})))
+
+    # The worst case: the member with the most connections (2nd degree: most of the graph).
+    hub = User.objects.get(pk=_best_connected())
+    hub_s = [timed(partial(search_members, viewer=hub, q=word(i))) for i in range(min(16, samples))]
+    hub_connections = graph.connection_count(hub.pk)
+
+    def found(label: str) -> str:
+        values = sizes[label]
+        return f"{statistics.median(values):,.0f} (max {max(values):,})"
+
+    text, name, firm = seconds["naive_text"], seconds["naive_name"], seconds["naive_company"]
     return [
         f"### People search ({members:,} members)",
         "",
         *TABLE_HEAD,
-        summary("search a word (ranked by relevance, then closeness)", plain, naive),
-        summary("search a word, 2nd degree only", second, naive),
-        summary("search a name with its last letter missing", by_name, naive),
-        summary("baseline: naive ILIKE on name, headline, summary", naive),
+        summary("a common word (ranked by relevance, then closeness)", seconds["word"], text),
+        summary("a name with a typo", seconds["typo"], name),
+        summary("a common word, 1st degree only", seconds["first"], text),
+        summary("a common word, 2nd degree only", seconds["second"], text),
+        summary("a common word, 3rd degree only", seconds["third"], text),
+        summary("a current company, no words", seconds["company"], firm),
+        summary("a current company, 2nd degree only", seconds["company2"], firm),
+        summary("GET /search/?q=<common word> (the page, server time)", page_s, text),
+        summary(f"a common word, by the best-connected member ({hub_connections:,})", hub_s, text),
+        summary("baseline: naive ILIKE of the word on name, headline, summary", text),
+        summary("baseline: naive ILIKE of the misspelt name", name),
+        summary("baseline: naive ILIKE of the current company", firm),
+        "",
+        "Results per search, median (max): "
+        f"common word {found('word')}; 1st degree {found('first')}; "
+        f"2nd degree {found('second')}; 3rd degree {found('third')}; "
+        f"misspelt name {found('typo')}; company {found('company')}.",
+        "The naive baselines take the first 20 by name, with no ranking, no network and "
+        "no privacy rule but suspension.",
         "",
     ]
+
+
+def _best_connected() -> int:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT member_id FROM connections_connection GROUP BY member_id"
+            " ORDER BY count(*) DESC LIMIT 1"
+        )
+        return int(cur.fetchone()[0])

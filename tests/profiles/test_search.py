@@ -1,11 +1,15 @@
 """People search: ranking, typos, filters, degrees and privacy, on the page and in the API."""
 
+import random
+
 import pytest
 from django.urls import reverse
 
-from connections.services import block_create
+from connections import graph
+from connections.services import block_create, connection_request_create
+from profiles import search
 from profiles.industries import Industry
-from profiles.search import search_members
+from profiles.search import MemberSearch, search_members
 from profiles.services import member_suspend
 from tests.factories import EducationFactory, PositionFactory, SkillFactory
 
@@ -16,7 +20,7 @@ CONTACT_KEYS = {"contact_email", "phone", "website"}
 
 
 def handles(viewer, **criteria) -> list[str]:
-    return [profile.user.username for profile, _ in search_members(viewer=viewer, **criteria)]
+    return [row.profile.user.username for row in search_members(viewer=viewer, **criteria)]
 
 
 @pytest.fixture
@@ -27,6 +31,14 @@ def dave(make_member):
 @pytest.fixture
 def erin(make_member):
     return make_member("erin", full_name="Erin Evans")
+
+
+@pytest.fixture
+def small_beyond(monkeypatch):
+    """Bounds beyond the 2nd degree small enough to reach in a test."""
+    monkeypatch.setattr(search, "BEYOND_LIMIT", 3)
+    monkeypatch.setattr(search, "BEYOND_SCAN", 6)
+    monkeypatch.setattr(search, "NAME_LIMIT", 2)
 
 
 # --- ranking -------------------------------------------------------------------------
@@ -41,6 +53,15 @@ def test_exact_name_match_comes_first(make_member, alice):
 
     assert result[0] == "alice"
     assert set(result) >= {"alice", "alice2"}
+
+
+def test_exact_name_beats_a_closer_partial_match(make_member, connect):
+    viewer = make_member("viewer", full_name="Victor Viewer")
+    friend = make_member("friend", full_name="Sam Smithson")
+    make_member("stranger", full_name="Sam Smith")
+    connect(viewer, friend)
+
+    assert handles(viewer, q="sam smith") == ["stranger", "friend"]
 
 
 def test_closer_members_first_among_equal_matches(make_member, connect):
@@ -58,18 +79,32 @@ def test_closer_members_first_among_equal_matches(make_member, connect):
 
     result = search_members(viewer=viewer, q="Sam Smith")
 
-    assert [p.user.username for p, _ in result] == ["first", "second", "third", "far"]
-    assert [c.degree for _, c in result] == [1, 2, 3, None]
-    assert result[1][1].mutual_count == 1
+    assert [r.profile.user.username for r in result] == ["first", "second", "third", "far"]
+    assert [r.closeness.degree for r in result] == [1, 2, 3, None]
+    assert [r.closeness.mutual_count for r in result] == [0, 1, 0, 0]
 
 
-def test_filter_only_search_ranks_by_closeness(make_member, connect):
+def test_a_word_in_the_name_beats_the_headline_which_beats_the_summary(make_member, connect):
+    viewer = make_member("viewer", full_name="Victor Viewer")
+    in_summary = make_member("summary", full_name="Sue Summary", headline="Pilot")
+    in_summary.profile.summary = "Ten years as a welder."
+    in_summary.profile.save()
+    make_member("headline", full_name="Hal Headline", headline="Welder at Forge")
+    make_member("name", full_name="Wanda Welder", headline="Pilot")
+    # Closeness does not outweigh a better match: the summary-only match is 1st degree.
+    connect(viewer, in_summary)
+
+    assert handles(viewer, q="welder") == ["name", "headline", "summary"]
+
+
+def test_filter_only_search_ranks_by_closeness_then_name(make_member, connect):
     viewer = make_member("viewer", full_name="Victor Viewer", location="Porto")
     make_member("aaron", full_name="Aaron Out", location="Lisbon")
+    make_member("bea", full_name="Bea Out", location="Lisbon")
     friend = make_member("zoe", full_name="Zoe Friend", location="Lisbon")
     connect(viewer, friend)
 
-    assert handles(viewer, location="lisbon") == ["zoe", "aaron"]
+    assert handles(viewer, location="lisbon") == ["zoe", "aaron", "bea"]
 
 
 # --- typos and text ---------------------------------------------------------------------
@@ -83,7 +118,18 @@ def test_partial_name_is_found(alice, bob):
     assert handles(bob, q="ali") == ["alice"]
 
 
-@pytest.mark.parametrize("q", ["(", "a.*b", "[x", "\\", "' OR 1=1 --", "&|!"])
+def test_a_short_query_matches_words_not_parts_of_names(make_member, bob):
+    make_member("al", full_name="Al Green")
+    make_member("alan", full_name="Alan Grey")
+
+    assert handles(bob, q="al") == ["al"]
+
+
+def test_stop_words_alone_find_nothing_and_are_not_an_error(alice, bob):
+    assert handles(bob, q="the") == []
+
+
+@pytest.mark.parametrize("q", ["(", "a.*b", "[x", "\\", "' OR 1=1 --", "&|!", "%", "%(v)s"])
 def test_punctuation_is_matched_literally_not_an_error(alice, bob, q):
     assert handles(bob, q=q) == []
 
@@ -96,6 +142,78 @@ def test_headline_and_summary_words_are_found(make_member, bob):
 
     assert set(handles(bob, q="kubernetes")) == {"gina", "hank"}
     assert handles(bob, q="zzzqqq") == []
+
+
+def test_the_search_document_follows_profile_edits(alice, bob):
+    alice.profile.headline = "Glassblower"
+    alice.profile.save()
+
+    assert handles(bob, q="glassblower") == ["alice"]
+    alice.profile.headline = "Potter"
+    alice.profile.save()
+    assert handles(bob, q="glassblower") == []
+
+
+# --- bounded work beyond the 2nd degree ------------------------------------------------
+
+
+def test_an_exact_name_beyond_the_bound_is_still_found_first(make_member, bob, small_beyond):
+    for n in range(8):
+        make_member(f"eng-{n}", full_name=f"Pat Person {n}", headline="Sam Smith fan")
+    make_member("sam", full_name="Sam Smith", headline="Baker")
+
+    result = handles(bob, q="sam smith")
+
+    assert result[0] == "sam"
+
+
+def test_every_first_and_second_degree_match_counts_beyond_the_bound(
+    make_member, alice, connect, small_beyond
+):
+    hub = make_member("hub", full_name="Hub Hubbard", headline="Pilot")
+    connect(alice, hub)
+    for n in range(7):
+        connect(hub, make_member(f"near-{n}", full_name=f"Near Person {n}"))
+    for n in range(7):
+        make_member(f"far-{n}", full_name=f"Far Person {n}")
+
+    assert len(MemberSearch(viewer=alice, q="engineer", degree=2)) == 7
+    # Everyone near, and BEYOND_LIMIT (3) from beyond.
+    assert len(MemberSearch(viewer=alice, q="engineer")) == 7 + 3
+
+
+def test_a_viewer_with_a_huge_2nd_degree_sees_the_closest_first(
+    make_member, alice, connect, monkeypatch
+):
+    monkeypatch.setattr(search, "NEAR_LIMIT", 1)
+    x = make_member("x", full_name="Xavier X", headline="Pilot")
+    y = make_member("y", full_name="Yara Y", headline="Pilot")
+    close = make_member("close", full_name="Chris Close")
+    loose = make_member("loose", full_name="Lou Loose")
+    for a, b in [(alice, x), (alice, y), (x, close), (y, close), (x, loose)]:
+        connect(a, b)
+
+    [row] = search_members(viewer=alice, q="engineer", degree=2)
+
+    assert (row.profile.user.username, row.closeness.mutual_count) == ("close", 2)
+    # Left out, not mistaken for the 3rd degree.
+    assert handles(alice, q="engineer", degree=3) == []
+
+
+def test_third_degree_filter_looks_past_out_of_network_matches(
+    make_member, alice, connect, small_beyond
+):
+    # Out-of-network matches first in index order, then 3rd-degree ones.
+    for n in range(4):
+        make_member(f"out-{n}", full_name=f"Out Person {n}")
+    bob = make_member("bob", full_name="Bob Baker", headline="Pilot")
+    carol = make_member("carol", full_name="Carol Chen", headline="Pilot")
+    connect(alice, bob)
+    connect(bob, carol)
+    for n in range(2):
+        connect(carol, make_member(f"third-{n}", full_name=f"Third Person {n}"))
+
+    assert handles(alice, q="engineer", degree=3) == ["third-0", "third-1"]
 
 
 # --- filters ------------------------------------------------------------------------------
@@ -113,6 +231,7 @@ def test_location_filter_contains(make_member, bob):
     make_member("lisbon", full_name="Lee Lisbon", location="Lisbon")
 
     assert handles(bob, location="porto") == ["porto"]
+    assert handles(bob, location="PORTO, port") == ["porto"]
 
 
 def test_company_filter_is_the_current_position(make_member, bob):
@@ -128,6 +247,15 @@ def test_company_filter_is_the_current_position(make_member, bob):
     )
 
     assert handles(bob, company="globex") == ["now"]
+
+
+def test_company_filter_matches_punctuation_literally(make_member, bob):
+    dotted = make_member("dotted", full_name="Dot Com")
+    plain = make_member("plain", full_name="Plain Co")
+    PositionFactory(profile=dotted.profile, organization="Acme (Labs) Inc.", is_current=True)
+    PositionFactory(profile=plain.profile, organization="Acme Labs Inc", is_current=True)
+
+    assert handles(bob, company="(labs) inc.") == ["dotted"]
 
 
 def test_school_filter(make_member, bob):
@@ -155,6 +283,16 @@ def test_filters_combine_with_query(make_member, bob):
     assert handles(bob, q="sam smith", location="porto") == ["sam1"]
 
 
+def test_filters_apply_inside_the_network_too(make_member, alice, connect):
+    near = make_member("near", full_name="Nick Near", industry=Industry.BANKING)
+    other = make_member("other", full_name="Olga Other", industry=Industry.AVIATION)
+    connect(alice, near)
+    connect(alice, other)
+
+    assert handles(alice, industry=Industry.BANKING, degree=1) == ["near"]
+    assert handles(alice, q="olga", degree=1) == ["other"]
+
+
 @pytest.mark.parametrize(("degree", "expected"), [(1, ["bob"]), (2, ["carol"]), (3, ["dave"])])
 def test_degree_filter(alice, bob, carol, dave, erin, connect, degree, expected):
     connect(alice, bob)
@@ -162,6 +300,53 @@ def test_degree_filter(alice, bob, carol, dave, erin, connect, degree, expected)
     connect(carol, dave)
 
     assert handles(alice, degree=degree) == expected
+
+
+def test_degrees_agree_with_the_graph_on_a_random_network(make_member, connect):
+    """Search works out degrees from the viewer's network; closeness() is the reference."""
+    rng = random.Random(6)
+    members = [make_member(f"m-{n}", full_name=f"Member {n}") for n in range(40)]
+    for _ in range(45):
+        a, b = rng.sample(members, 2)
+        graph.add_edge(a.pk, b.pk)
+    member_suspend(member=members[5])
+    block_create(blocker=members[0], blocked=members[7])
+    viewer = members[0]
+
+    found = {
+        row.profile.user_id: row.closeness
+        for row in search_members(viewer=viewer, q="member", limit=100)
+    }
+    expected = graph.closeness(viewer.pk, found)
+
+    assert found == expected
+    assert {1, 2, 3, None} <= {c.degree for c in found.values()}
+    for degree in (1, 2, 3):
+        rows = search_members(viewer=viewer, degree=degree, limit=100)
+        assert {r.profile.user_id for r in rows} == {
+            pk for pk, c in expected.items() if c.degree == degree
+        }
+
+
+def test_a_suspended_member_is_no_bridge(make_member, alice, bob, carol, connect):
+    connect(alice, bob)
+    connect(bob, carol)
+    member_suspend(member=bob)
+
+    [row] = search_members(viewer=alice, q="carol")
+
+    assert row.closeness.degree is None
+
+
+def test_a_blocked_member_is_no_bridge_to_the_third_degree(alice, bob, carol, dave, connect):
+    connect(alice, bob)
+    connect(bob, carol)
+    connect(carol, dave)
+    block_create(blocker=alice, blocked=carol)
+
+    [row] = search_members(viewer=alice, q="dave")
+
+    assert row.closeness.degree is None
 
 
 # --- privacy ---------------------------------------------------------------------------------
@@ -179,13 +364,26 @@ def test_blocked_members_are_never_returned_either_way(alice, bob, carol):
     assert handles(carol, q="Bob Baker") == ["bob"]
 
 
-def test_suspended_and_inactive_members_are_never_returned(alice, bob, carol):
+def test_blocked_members_are_never_returned_at_any_degree(alice, bob, carol, dave, connect):
+    connect(alice, bob)
+    connect(bob, carol)
+    connect(carol, dave)
+    block_create(blocker=carol, blocked=alice)
+
+    for degree in (None, 1, 2, 3):
+        assert "carol" not in handles(alice, degree=degree)
+        assert "alice" not in handles(carol, degree=degree)
+
+
+def test_suspended_and_inactive_members_are_never_returned(alice, bob, carol, connect):
+    connect(alice, bob)
     member_suspend(member=bob)
     carol.is_active = False
     carol.save()
 
     assert handles(alice, q="Bob Baker") == []
     assert handles(alice, q="Carol Chen") == []
+    assert handles(alice, degree=1) == []
 
 
 def _with_contact(member):
@@ -208,6 +406,13 @@ def test_no_contact_details_on_the_page_even_for_first_degree(client, alice, bob
     assert b"Bob Baker" in response.content
     for secret in (b"bob@contact.example", b"+351 555 0100", b"bob.example"):
         assert secret not in response.content
+
+
+def test_contact_details_are_not_searchable(make_member, alice, bob):
+    _with_contact(bob)
+
+    assert handles(alice, q="bob@contact.example") == []
+    assert handles(alice, q="555") == []
 
 
 def test_no_contact_fields_in_the_api(api_as, alice, bob, connect):
@@ -235,32 +440,66 @@ def test_no_contact_fields_in_the_api(api_as, alice, bob, connect):
 # --- the page ---------------------------------------------------------------------------------
 
 
-def test_page_rows_link_to_connect_or_get_introduced(client, alice, bob, carol, dave, connect):
+def _row(content: str, handle: str) -> str:
+    start = content.index(f'id="result-{handle}"')
+    return content[start : content.index("</li>", start)]
+
+
+def test_page_rows_show_degree_mutuals_and_actions(client, alice, bob, carol, dave, connect):
     connect(alice, bob)
     connect(bob, carol)
+    connect(carol, dave)
     client.force_login(alice)
 
     content = client.get(reverse("search"), {"location": "lisbon"}).content.decode()
 
-    assert "/in/carol/get-introduced/" in content
-    assert "/in/dave/connect/" in content
+    first, second, third = _row(content, "bob"), _row(content, "carol"), _row(content, "dave")
+    assert ">1st<" in first and "Connected" in first
+    assert "/connect/" not in first and "/get-introduced/" not in first
+    assert ">2nd<" in second and "1 mutual connection" in second
+    assert "/in/carol/connect/" in second and "/in/carol/get-introduced/" in second
+    assert ">3rd<" in third and "mutual" not in third
+    assert "/in/dave/connect/" in third and "/in/dave/get-introduced/" in third
+
+
+def test_out_of_network_rows_offer_connect_only(client, alice, bob):
+    client.force_login(alice)
+
+    row = _row(client.get(reverse("search"), {"q": "bob"}).content.decode(), "bob")
+
+    assert "Out of network" in row
+    assert "/in/bob/connect/" in row
+    assert "get-introduced" not in row
+
+
+def test_rows_show_pending_and_received_requests(client, alice, bob, carol):
+    connection_request_create(sender=alice, recipient=bob)
+    connection_request_create(sender=carol, recipient=alice)
+    client.force_login(alice)
+
+    content = client.get(reverse("search"), {"location": "lisbon"}).content.decode()
+
+    assert "Pending" in _row(content, "bob")
     assert "/in/bob/connect/" not in content
-    assert "/in/bob/get-introduced/" not in content
-    assert "1 mutual connection" in content
+    assert "Accept" in _row(content, "carol")
+    assert "/in/carol/connect/" not in content
 
 
 def test_third_degree_and_out_of_network_rows_are_limited(client, alice, bob, carol, connect):
     carol.profile.industry = Industry.BANKING
+    carol.profile.photo = "photos/carol.jpg"
     carol.profile.save()
     connect(alice, bob)
     client.force_login(alice)
 
-    content = client.get(reverse("search"), {"q": "carol"}).content.decode()
+    row = _row(client.get(reverse("search"), {"q": "carol"}).content.decode(), "carol")
 
-    assert "Carol Chen" in content
-    assert "Engineer" in content and "Lisbon" in content
-    assert "/in/carol/connect/" in content
-    assert "mutual connection" not in content
+    assert "Carol Chen" in row
+    assert "Engineer" in row and "Lisbon" in row
+    assert "/in/carol/connect/" in row
+    assert "mutual connection" not in row
+    assert "carol.jpg" not in row  # no photo
+    assert "Banking" not in row
 
 
 def test_page_requires_login(client):
@@ -296,35 +535,71 @@ def test_page_is_paginated_by_20(client, make_member, alice):
     assert first.context["page"].paginator.count == 23
 
 
-@pytest.mark.parametrize("count", [3, 10])
-def test_page_query_count_does_not_grow(
-    client, make_member, alice, connect, django_assert_max_num_queries, count
-):
+def _people(make_member, alice, bob, connect, count):
+    """`count` matches at every degree, with open requests both ways."""
+    connect(alice, bob)
     for n in range(count):
         member = make_member(f"pat-{n}", full_name=f"Pat Person {n}")
-        if n % 2:
+        if n % 4 == 0:
             connect(alice, member)
+        elif n % 4 == 1:
+            connect(bob, member)
+        elif n % 4 == 2:
+            connection_request_create(sender=alice, recipient=member)
+        else:
+            connection_request_create(sender=member, recipient=alice)
+
+
+@pytest.mark.parametrize("count", [4, 20])
+def test_page_query_count_does_not_grow(
+    client, make_member, alice, bob, connect, django_assert_num_queries, count
+):
+    _people(make_member, alice, bob, connect, count)
     client.force_login(alice)
 
-    with django_assert_max_num_queries(12):
+    # Session and user, the top bar's badge counts (connections, introductions,
+    # notifications and the other apps' context processors), then search's three.
+    with django_assert_num_queries(_page_baseline(client) + 3):
         response = client.get(reverse("search"), {"q": "pat"})
 
     assert len(response.context["page"].object_list) == count
 
 
-@pytest.mark.parametrize("count", [3, 10])
+def _page_baseline(client) -> int:
+    """Queries of the search page without results: everything but the search itself."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("search"))
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("count", [4, 20])
 def test_selector_takes_three_queries(
-    make_member, alice, connect, django_assert_num_queries, count
+    make_member, alice, bob, connect, django_assert_num_queries, count
 ):
-    for n in range(count):
-        member = make_member(f"pat-{n}", full_name=f"Pat Person {n}")
-        if n % 2:
-            connect(alice, member)
+    _people(make_member, alice, bob, connect, count)
 
     with django_assert_num_queries(3):
         result = search_members(viewer=alice, q="pat")
 
     assert len(result) == count
+
+
+def test_selector_skips_the_queries_a_page_does_not_need(
+    make_member, alice, bob, connect, django_assert_num_queries
+):
+    connect(alice, bob)
+    make_member("pat", full_name="Pat Person")
+
+    with django_assert_num_queries(3):  # candidates, requests, profiles
+        assert handles(alice, q="pat") == ["pat"]
+    with django_assert_num_queries(2):  # only 1st degree: no requests to look for
+        assert handles(alice, q="bob") == ["bob"]
+    with django_assert_num_queries(1):
+        assert handles(alice, q="nobody") == []
 
 
 # --- the API ------------------------------------------------------------------------------------
