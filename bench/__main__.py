@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = ["seed", "pages", "graph", "counts", "search"]
+SUITES = ["seed", "pages", "graph", "counts", "search", "discovery", "load"]
 
 
 def main() -> int:
@@ -54,6 +54,8 @@ def main() -> int:
 
     django.setup()
     from bench import suites as suite_modules
+    from bench.suites import discovery as _discovery  # noqa: F401 (registers the suite)
+    from bench.suites import load as _load  # noqa: F401 (registers the suite)
 
     results: list[str] = []
     for name in suites:

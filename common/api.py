@@ -139,6 +139,46 @@ def not_found_view(request: Any, exception: Exception | None = None) -> Any:
     return page_not_found(request, exception or Http404())
 
 
+def _database_unreachable(exc: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+UNAVAILABLE_RETRY_AFTER = 5
+
+
+def server_error_view(request: Any) -> Any:
+    """Django's 500 handler. When the database cannot be reached (a restart, a failover)
+    the answer is a 503 with Retry-After: nothing was done, try again in a moment.
+    Anything else is a 500. JSON in the API's error format under /api/, a page elsewhere."""
+    import sys
+
+    from django.http import JsonResponse
+    from django.template import loader
+
+    unavailable = _database_unreachable(sys.exc_info()[1])
+    code, status_code, message = (
+        ("unavailable", 503, "LinkUp is briefly unavailable; nothing was changed. Try again.")
+        if unavailable
+        else ("server_error", 500, "Something went wrong on our side; nothing was changed.")
+    )
+    if request.path_info.startswith("/api/"):
+        body: dict[str, Any] = {"code": code, "message": message}
+        if unavailable:
+            body["retry_after"] = UNAVAILABLE_RETRY_AFTER
+        response: Any = JsonResponse({"error": body}, status=status_code)
+    else:
+        # A page that needs no database (no user, no context processors).
+        html = loader.get_template("error.html").render({"message": message, "status": status_code})
+        from django.http import HttpResponse
+
+        response = HttpResponse(html, status=status_code)
+    if unavailable:
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
+
+
 # -- shared by every app's API views -------------------------------------------------
 
 ERROR_DESCRIPTIONS = {

@@ -9,3 +9,8 @@ member_id, other_id and how ("introduction", "recommendation", "referral",
 from django.dispatch import Signal
 
 member_touched = Signal()
+
+# member_deleting: a member is deleting their account (sent with member_id inside the
+# deletion's transaction, before their profile is wiped). Each app removes the personal
+# data it holds about or by them.
+member_deleting = Signal()

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from common.api import (
     PaginatedApi,
     Pagination,
+    StrictInputSerializer,
     error_responses,
     request_member,
     service_404s_as_one,
@@ -338,35 +339,51 @@ class ConnectionRequestListApi(_PaginatedApi):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
+class IgnoreInputSerializer(StrictInputSerializer):
+    dont_know = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "You do not know the sender. They are not told; moderators count such answers "
+            "(many of them limit the sender's account until a moderator reviews it)."
+        ),
+    )
+
+
 class _ConnectionRequestActionApi(APIView):
     action: ClassVar[Callable[..., ConnectionRequest]]
+    input_serializer: ClassVar[type[StrictInputSerializer]] = EmptyInputSerializer
 
     def post(self, request: Request, request_id: int) -> Response:
         member = _member(request)
-        EmptyInputSerializer(data=request.data).is_valid(raise_exception=True)
+        serializer = type(self).input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         # Strangers, and participants whose other member is now hidden, learn nothing.
         if not _requests_of(member).filter(pk=request_id).exists():
             raise exceptions.NotFound()
         with _service_not_found_as_404():
-            type(self).action(request_id=request_id, member=member)
+            type(self).action(request_id=request_id, member=member, **serializer.validated_data)
         row = ConnectionRequest.objects.select_related(
             "from_member__profile", "to_member__profile"
         ).get(pk=request_id)
         return Response(_render_requests(request, member, [row])[0])
 
 
-def _action_schema(name: str, description: str) -> Callable[[Any], Any]:
+def _action_schema(
+    name: str, description: str, body: type[StrictInputSerializer] | None = None
+) -> Callable[[Any], Any]:
     return extend_schema(
         operation_id=f"connection_requests_{name.replace('-', '_')}",
         tags=["connection requests"],
         parameters=[_id("request_id", "The connection request's id.")],
-        request=None,
+        request=body,
         responses={
             200: ConnectionRequestOutputSerializer,
             **_errors(400, 401, 403, 404, 409, 429),
         },
         description=(
-            f"{description} Takes no body. 403 when you take part in the request in the other "
+            f"{description}{'' if body else ' Takes no body.'} 403 when you take part in the"
+            " request in the other "
             "role, 404 when you take no part in it (or the other member is hidden from you), "
             "409 when it is no longer pending; in each case nothing changes."
         ),
@@ -383,9 +400,13 @@ class ConnectionRequestAcceptApi(_ConnectionRequestActionApi):
 
 class ConnectionRequestIgnoreApi(_ConnectionRequestActionApi):
     action = staticmethod(services.connection_request_ignore)
+    input_serializer = IgnoreInputSerializer
 
     @_action_schema(
-        "ignore", "Ignore a request sent to you. The sender is never told: it stays pending."
+        "ignore",
+        "Ignore a request sent to you. The sender is never told: it stays pending. Optional "
+        'body: `{"dont_know": true}` when you do not know the sender.',
+        IgnoreInputSerializer,
     )
     def post(self, request: Request, request_id: int) -> Response:
         return super().post(request, request_id)
@@ -393,8 +414,14 @@ class ConnectionRequestIgnoreApi(_ConnectionRequestActionApi):
 
 class ConnectionRequestDeclineApi(_ConnectionRequestActionApi):
     action = staticmethod(services.connection_request_ignore)
+    input_serializer = IgnoreInputSerializer
 
-    @_action_schema("decline", "The same as `ignore/`: the sender is never told.")
+    @_action_schema(
+        "decline",
+        'The same as `ignore/` (with the same optional `{"dont_know": true}`): the sender is'
+        " never told.",
+        IgnoreInputSerializer,
+    )
     def post(self, request: Request, request_id: int) -> Response:
         return super().post(request, request_id)
 

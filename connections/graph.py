@@ -160,15 +160,19 @@ SELECT t.id,
        (SELECT count(*) FROM {EDGES} c JOIN n1 ON n1.id = c.other_id
         WHERE c.member_id = t.id AND c.other_id NOT IN (SELECT id FROM blocked)) AS mutual,
        EXISTS (SELECT 1 FROM n1 WHERE n1.id = t.id) AS first,
-       EXISTS (
-           SELECT 1 FROM {EDGES} ct
+       -- A scalar subquery with LIMIT 1, not EXISTS: with EXISTS Postgres may hash the
+       -- viewer's whole 3-hop neighbourhood (seconds at 100k members) instead of
+       -- probing from t's side (milliseconds).
+       coalesce((
+           SELECT true FROM {EDGES} ct
            JOIN {EDGES} cx ON cx.member_id = ct.other_id
            JOIN n1 ON n1.id = cx.other_id
            WHERE ct.member_id = t.id AND ct.other_id <> %(v)s
              AND ct.other_id NOT IN (SELECT id FROM blocked)
              AND cx.other_id NOT IN (SELECT id FROM blocked)
              AND {VISIBLE.format(col="ct.other_id")}
-       ) AS third,
+           LIMIT 1
+       ), false) AS third,
        t.id IN (SELECT id FROM blocked) OR NOT {VISIBLE.format(col="t.id")} AS hidden
 FROM unnest(%(ids)s::bigint[]) AS t(id)
 """
@@ -222,6 +226,60 @@ def closeness(viewer_id: int, member_ids: Iterable[int]) -> dict[int, Closeness]
             degree = None
         result[member_id] = Closeness(degree=degree, mutual_count=mutual)
     return result
+
+
+# -- the viewer's neighbourhood inside other modules' queries (people search) --------
+
+# Every visible member one step beyond the viewer's visible connections, with how
+# many of those connections they have: their mutual-connection count with the
+# viewer. 1st-degree members appear too (with their mutual count, when it is not 0).
+TWO_HOPS_CTE = f"""
+two_hops AS MATERIALIZED (
+    SELECT c.other_id AS id, count(*) AS mutual FROM {EDGES} c JOIN n1 ON c.member_id = n1.id
+    WHERE c.other_id <> %(v)s AND c.other_id NOT IN (SELECT id FROM blocked)
+      AND {VISIBLE.format(col="c.other_id")}
+    GROUP BY c.other_id
+)"""
+
+# The viewer's visible 2nd degree, exactly, with mutual counts. A few thousand members
+# for a typical viewer, even at a million members.
+N2_EXACT_CTE = """
+n2 AS MATERIALIZED (
+    SELECT id, mutual FROM two_hops WHERE id NOT IN (SELECT id FROM n1)
+)"""
+
+# CTEs `blocked`, `n1` (visible 1st degree), `two_hops` and `n2` of the viewer %(v)s,
+# for a query that starts from the viewer's network (profiles.search).
+NEIGHBOURHOOD_CTES = ",\n".join(
+    cte.strip() for cte in (BLOCKED_CTE, N1_CTE, TWO_HOPS_CTE, N2_EXACT_CTE)
+)
+
+
+def third_degree_sql(member: str) -> str:
+    """A boolean SQL expression for a query with NEIGHBOURHOOD_CTES: is the member in
+    column `member`, known to be neither in n1 nor in n2 (nor hidden, blocked or the
+    viewer), at the 3rd degree? That is, is one of their connections in n2?
+
+    Written so that Postgres hashes n2 once for the whole query and each member costs
+    a range scan of their own connections that stops at the first one in n2: the IN
+    is wrapped (IS TRUE) so that it stays a hashed SubPlan instead of becoming a join
+    (a new hash of n2 for every member), and a scalar subquery with LIMIT 1, unlike
+    EXISTS, is never turned into a hash of every member's connections.
+    """
+    return (
+        f"coalesce((SELECT true FROM {EDGES} e WHERE e.member_id = {member}"
+        " AND (e.other_id IN (SELECT id FROM n2)) IS TRUE LIMIT 1), false)"
+    )
+
+
+def mutual_count_sql(member: str) -> str:
+    """An SQL count for a query with NEIGHBOURHOOD_CTES: how many of the viewer's visible
+    connections the member in column `member` is connected to. n1 is hashed once for
+    the whole query, as in third_degree_sql; cheaper than two_hops for a few members."""
+    return (
+        f"(SELECT count(*) FROM {EDGES} e WHERE e.member_id = {member}"
+        " AND (e.other_id IN (SELECT id FROM n1)) IS TRUE)"
+    )
 
 
 def degree_between(a: int, b: int) -> int | None:
@@ -308,3 +366,86 @@ def paths_between(a: int, b: int, *, limit: int = 10, cap: int = 2000) -> list[l
         return (-ties[(a, x)], -(ties[(y, b)] if y is not None else 0), x, y or 0)
 
     return [[x] if y is None else [x, y] for x, y in sorted(rows, key=strength)[:limit]]
+
+
+# -- who the viewer knows among a set of members (discovery: "Who do I know at …?") ----
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How the viewer reaches one member of a set, through one of their connections."""
+
+    via: int  # the viewer's connection who can introduce (the member itself at degree 1)
+    member: int
+    degree: int  # 1, 2 or 3
+    ways: int  # at degree 3: how many second hops join `via` to the member; else 1
+    second_hop: int | None  # at degree 3: one such second hop (the lowest id); else None
+
+
+# `t` is the set, visible to the viewer. Degree 2: an edge x–t from the viewer's
+# connections. Degree 3: a path x–y–t through a visible y, only for members not at
+# degree 2 (shortest paths only). The x–y pairs (about the sum of the connections'
+# degrees) are materialised once. The y–t edges are then read from whichever side
+# is smaller, decided at run time on the exact sizes (a one-time filter switches one
+# branch off): from each distinct y (an industry: many members) or from each member
+# of t (a company). Every edge read is a range scan of the primary key: each LATERAL
+# ... OFFSET 0 keeps the planner, whose estimates of CTE sizes are rough, from
+# turning one into a scan of the whole table.
+REACH_SQL = f"""
+WITH {BLOCKED_CTE.strip()},
+{N1_CTE.strip()},
+t AS MATERIALIZED (
+    SELECT DISTINCT s.id FROM ({{members}}) AS s(id)
+    WHERE s.id <> %(v)s AND s.id NOT IN (SELECT id FROM blocked)
+      AND {VISIBLE.format(col="s.id")}
+),
+two AS MATERIALIZED (
+    SELECT n1.id AS x, e.t FROM n1,
+        LATERAL (SELECT c.other_id AS t FROM {EDGES} c WHERE c.member_id = n1.id OFFSET 0) e
+    WHERE e.t IN (SELECT id FROM t) AND e.t NOT IN (SELECT id FROM n1)
+),
+xy AS MATERIALIZED (
+    SELECT n1.id AS x, e.y FROM n1,
+        LATERAL (SELECT c.other_id AS y FROM {EDGES} c WHERE c.member_id = n1.id OFFSET 0) e
+    WHERE e.y <> %(v)s AND e.y NOT IN (SELECT id FROM n1)
+      AND e.y NOT IN (SELECT id FROM blocked) AND {VISIBLE.format(col="e.y")}
+),
+from_t AS MATERIALIZED (
+    SELECT (SELECT count(*) FROM t) <= (SELECT count(DISTINCT y) FROM xy) AS yes
+),
+ty AS (
+    SELECT e.t, d.y FROM (SELECT DISTINCT y FROM xy) d,
+        LATERAL (SELECT c.other_id AS t FROM {EDGES} c WHERE c.member_id = d.y OFFSET 0) e
+    WHERE NOT (SELECT yes FROM from_t) AND e.t IN (SELECT id FROM t)
+    UNION ALL
+    SELECT t.id, e.y FROM t,
+        LATERAL (SELECT c.other_id AS y FROM {EDGES} c WHERE c.member_id = t.id OFFSET 0) e
+    WHERE (SELECT yes FROM from_t) AND e.y IN (SELECT y FROM xy)
+)
+SELECT n1.id, n1.id, 1, 1, NULL::bigint FROM n1 JOIN t ON t.id = n1.id
+UNION ALL
+SELECT x, t, 2, 1, NULL::bigint FROM two
+UNION ALL
+SELECT p.x, ty.t, 3, count(*), min(p.y)
+FROM ty JOIN xy p ON p.y = ty.y
+WHERE ty.t NOT IN (SELECT id FROM n1) AND ty.t NOT IN (SELECT t FROM two)
+GROUP BY p.x, ty.t
+"""
+
+
+def reach_sql(members: QuerySet[Any]) -> str:
+    """REACH_SQL for a query of member ids (one column), its values bound in place."""
+    sql, params = members.query.sql_with_params()
+    with db.cursor() as cur:
+        bound = cur.mogrify(sql, params)
+    # Bound values are quoted literals; a % among them must not read as a placeholder.
+    text = bound.decode() if isinstance(bound, bytes) else str(bound)
+    return REACH_SQL.replace("{members}", text.replace("%", "%%"))
+
+
+def reach_among(viewer_id: int, members: QuerySet[Any]) -> list[Reach]:
+    """How the viewer reaches each member of `members` (a query of member ids) within
+    three hops: one Reach per (connection who can introduce, member), shortest paths
+    only. Hidden members (suspended, deactivated, blocked either way) are never a
+    member, an introducer or a second hop. One query."""
+    return [Reach(*row) for row in _rows(reach_sql(members), {"v": viewer_id})]

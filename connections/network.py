@@ -332,6 +332,10 @@ def run_finish(run_id: int) -> CountRun:
     run.finished_at = timezone.now()
     run.seconds = (run.finished_at - run.started_at).total_seconds()
     run.save()
+    # Then the reach dashboards of members active lately are refreshed (reach app).
+    from reach.services import after_count_run
+
+    transaction.on_commit(after_count_run)
     return run
 
 

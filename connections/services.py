@@ -19,6 +19,7 @@ from common.exceptions import ApplicationError
 from connections import graph
 from connections.models import Block, ConnectionRequest, EmailPreference, Invitation, Notification
 from connections.network import network_changed
+from moderation.services import restriction_check
 from profiles.models import User
 
 WEEK = timedelta(days=7)
@@ -156,6 +157,7 @@ def connection_request_create(*, sender: User, recipient: User, note: str = "") 
         _accept(reverse, from_states=("pending", "ignored"))
         return RequestOutcome(request=reverse, connected=True)
 
+    restriction_check(sender)  # a limited member may still accept, by asking back
     mine = ConnectionRequest.objects.filter(
         from_member=sender,
         to_member=recipient,
@@ -263,12 +265,19 @@ def connection_request_accept(*, request_id: int, member: User) -> ConnectionReq
 
 
 @transaction.atomic
-def connection_request_ignore(*, request_id: int, member: User) -> ConnectionRequest:
-    """Ignore a request sent to `member`. The sender is never told."""
+def connection_request_ignore(
+    *, request_id: int, member: User, dont_know: bool = False
+) -> ConnectionRequest:
+    """Ignore a request sent to `member`. The sender is never told. `dont_know`: the
+    member does not know the sender (moderation counts it towards a limit on them)."""
     request = _request_for(request_id, member=member, role="recipient")
     lock_pair(request.from_member_id, request.to_member_id)
     if not _claim(request, to_status=ConnectionRequest.Status.IGNORED):
         raise ApplicationError("This request is no longer pending.", code="not_pending")
+    if dont_know:
+        from moderation.services import dont_know_record
+
+        dont_know_record(request_id=request.pk, member=member)
     request.refresh_from_db()
     return request
 
@@ -374,6 +383,7 @@ def invitation_create(*, inviter: User, email: str, message: str = "") -> Invita
     open invitation from this member or belongs to a visible member (ask them
     to connect instead), 429 past 100 invitations a week.
     """
+    restriction_check(inviter)
     email = email.strip()
     if not email or "@" not in email:
         raise ApplicationError("Give a valid e-mail address.", code="invalid", status=400)

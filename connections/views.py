@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from allauth.account.adapter import get_adapter
@@ -30,6 +31,7 @@ from profiles import selectors as profile_selectors
 from profiles.models import Profile, User
 
 INVITATION_SESSION_KEY = "linkup_invitation_token"
+DONT_KNOW_NOTICE = "Request ignored. Thank you: telling us helps keep LinkUp free of spam."
 
 
 @login_not_required
@@ -288,14 +290,20 @@ def profile_accept(request: HttpRequest, handle: str) -> HttpResponse:
     )
 
 
+def _dont_know(request: HttpRequest) -> bool:
+    """The "I don't know this person" button of an Ignore form."""
+    return request.POST.get("dont_know") == "1"
+
+
 @require_POST
 def profile_ignore(request: HttpRequest, handle: str) -> HttpResponse:
+    dont_know = _dont_know(request)
     return _profile_request_action(
         request,
         handle,
-        service=services.connection_request_ignore,
+        service=partial(services.connection_request_ignore, dont_know=dont_know),
         direction="received",
-        notice="Request ignored.",
+        notice=DONT_KNOW_NOTICE if dont_know else "Request ignored.",
     )
 
 
@@ -480,7 +488,7 @@ def requests_sent(request: HttpRequest) -> HttpResponse:
     return _requests_page(request, received=False)
 
 
-REQUEST_ACTIONS = {
+REQUEST_ACTIONS: dict[str, tuple[Callable[..., Any], str, str]] = {
     "accept": (services.connection_request_accept, "Connected", "network-requests"),
     "ignore": (services.connection_request_ignore, "Ignored", "network-requests"),
     "withdraw": (services.connection_request_withdraw, "Withdrawn", "network-requests-sent"),
@@ -490,8 +498,9 @@ REQUEST_ACTIONS = {
 def _request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     member = _member(request)
     service, outcome, page = REQUEST_ACTIONS[action]
+    extra = {"dont_know": True} if action == "ignore" and _dont_know(request) else {}
     try:
-        done = service(request_id=pk, member=member)
+        done = service(request_id=pk, member=member, **extra)
     except ApplicationError as exc:
         if _is_htmx(request):
             # Only the message: the request may concern someone now hidden from this member.

@@ -34,6 +34,7 @@ from introductions.models import (
     MessageReport,
     Outcome,
 )
+from moderation.services import restriction_check
 from profiles.models import User
 
 OPEN_LIMIT = 5
@@ -164,6 +165,7 @@ def introduction_request(
     member anywhere on the path), 409 (an open request for this target, a paused
     broker), 429 (5 open requests, or the first broker's monthly capacity).
     """
+    restriction_check(requester)
     message, note = _check_text(message, note_to_broker)
     if not via or len(via) > MAX_BROKERS or len({b.pk for b in via}) != len(via):
         raise _refuse(
@@ -248,6 +250,7 @@ def introduction_offer(
 ) -> Introduction:
     """A broker introduces two of their own connections (or a connection and someone to
     invite by e-mail). Double opt-in: both must accept before they are connected."""
+    restriction_check(broker)
     message, _ = _check_text(message, "")
     if second is None and not second_email.strip():
         raise _refuse("Say whom you are introducing.", code="invalid", status=400)
@@ -756,10 +759,15 @@ def introduction_report(*, introduction_id: int, reporter: User, reason: str) ->
         )
     try:
         with transaction.atomic():
-            return MessageReport.objects.create(
+            report = MessageReport.objects.create(
                 introduction=introduction, reporter=reporter, reason=reason
             )
     except IntegrityError:
         raise ApplicationError(
             "You have already reported this introduction.", code="already_reported"
         ) from None
+    # The moderators' queue (moderation.Report) has it too.
+    from moderation.services import introduction_reported
+
+    introduction_reported(introduction=introduction, reporter=reporter, details=reason)
+    return report

@@ -402,6 +402,12 @@ def introduction_request(request: HttpRequest, handle: str) -> HttpResponse:
     best = next((str(c.member.pk) for c in candidates if c.available), None)
     if degree == 3 and choices:
         best = choices[0][0]
+    # ?via= (from "Who do I know at…"): that broker or path if offered, else a path through
+    # the same first broker.
+    wanted, offered = request.GET.get("via", ""), [key for key, _ in choices]
+    usable = [str(c.member.pk) for c in candidates if c.available] if degree == 2 else offered
+    same_hop = [key for key in usable if wanted and key.split(",")[0] == wanted.split(",")[0]]
+    best = wanted if wanted in usable else next(iter(same_hop), best)
     form = IntroductionRequestForm(request.POST or None, via_choices=choices, initial={"via": best})
     status, exc = 200, None
     if request.method == "POST":

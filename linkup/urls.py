@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("digest.urls")),
     path("", include("moderation.urls")),
     path("", include("developers.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.DEBUG:
@@ -37,3 +38,4 @@ if settings.DEBUG:
     ]
 
 handler404 = "common.api.not_found_view"
+handler500 = "common.api.server_error_view"

@@ -158,11 +158,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "last_used_at",
         "revoked_at",
     ]
-    list_filter = ["revoked_at", "created_at"]
+    list_filter = ["revoked_at", "expires_at", "created_at"]
+    list_select_related = ["user"]
     search_fields = ["user__username", "name", "prefix"]
-    raw_id_fields = ["user"]
-    readonly_fields = ["key_hash", "prefix", "created_at", "last_used_at"]
+    # Never the hash: admins see which token it is (prefix), not material to attack.
+    fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A token made here would have no key anyone could use: members make their own.
+        return False
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

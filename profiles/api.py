@@ -5,6 +5,7 @@ render with an output serializer. Errors leave through common.api's handler
 in the one error format.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend
@@ -101,9 +102,11 @@ class AuthTokenApi(APIView):
         request=TokenCreateInputSerializer,
         responses={201: TokenOutputSerializer, **_errors(400, 415, 429)},
         description=(
-            "Exchange a handle or e-mail address and password for a personal API token "
-            "(valid 90 days). A wrong password, an unknown member and a suspended member "
-            "all give the same 400. Limited to 10 attempts a minute."
+            "Exchange a handle or e-mail address and password for a personal API token, "
+            'named (`name`, default "API token") and valid `expires_in_days` (30, 90 or '
+            "365; null: never expires; default 90). The key is shown once and stored hashed. "
+            "A wrong password, an unknown member and a suspended member all give the same "
+            "400. Limited to 10 attempts a minute."
         ),
     )
     def post(self, request: Request) -> Response:
@@ -125,7 +128,12 @@ class AuthTokenApi(APIView):
                 code="email_unverified",
                 status=400,
             )
-        token, key = services.api_token_create(user=user, name="API token")
+        days = serializer.validated_data["expires_in_days"]
+        token, key = services.api_token_create(
+            user=user,
+            name=serializer.validated_data["name"],
+            ttl=timedelta(days=days) if days else None,
+        )
         data = TokenOutputSerializer({"token": key, "expires_at": token.expires_at}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -235,8 +243,9 @@ class ProfileSearchApi(PaginatedApi):
         description=(
             "Search people: `q` looks in names (typos forgiven), headlines and summaries; "
             "the other parameters filter. An exact name match comes first, then the best "
-            "matches, closest to you first among equal matches. At most the best 500 matches "
-            "are considered. You, hidden members and members blocked either way never "
+            "matches, closest to you first among equal matches. Every match in your 1st and "
+            "2nd degree counts (the 10,000 closest 2nd-degree members, for the best-connected), "
+            "and at most 500 beyond. You, hidden members and members blocked either way never "
             "appear; results never carry contact details."
         ),
     )
@@ -246,11 +255,7 @@ class ProfileSearchApi(PaginatedApi):
         results = MemberSearch(viewer=_member(request), **query.validated_data)
         paginator = Pagination()
         # MemberSearch is a lazy sliceable list, all a paginator needs.
-        page: list[Any] | None = paginator.paginate_queryset(
-            results,  # type: ignore[arg-type]
-            request,
-            view=self,
-        )
+        page: list[Any] | None = paginator.paginate_queryset(results, request, view=self)
         data = MemberSearchOutputSerializer(page or [], many=True).data
         return paginator.get_paginated_response(data)
 

@@ -9,7 +9,8 @@ from profiles.models import ApiToken, User
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Token <key>`. Revoked, expired and suspended-member tokens fail at once."""
+    """`Authorization: Token <key>`. Revoked, expired and suspended-member tokens fail at once,
+    each with a 401 that says why (to the key's holder only)."""
 
     keyword = "Token"
 
@@ -24,14 +25,21 @@ class TokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed("Invalid token header.") from exc
         token = (
-            ApiToken.objects.usable()
-            .select_related("user")
-            .filter(key_hash=ApiToken.hash_key(key))
-            .first()
+            ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
         )
-        if token is None or not token.user.is_active or token.user.is_suspended:
-            raise exceptions.AuthenticationFailed("Invalid or expired token.")
         now = timezone.now()
+        # Only the holder of the key learns why it stopped working.
+        if token is None or not token.user.is_active or token.user.is_suspended:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(
+                f"This token was revoked on {token.revoked_at:%Y-%m-%d %H:%M} UTC."
+            )
+        if token.expires_at is not None and token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(
+                f"This token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC. Create a new "
+                "one at /settings/tokens/ or with POST /api/v1/auth/token/."
+            )
         # Touch at most once a minute: a busy client must not write on every request.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -50,5 +58,9 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Token <key>`; get a key from POST /api/v1/auth/token/.",
+            "description": (
+                "A personal API token, acting as you with everything you can do: "
+                "`Token <key>`. Create one at /settings/tokens/ or with "
+                "POST /api/v1/auth/token/; the key is shown once."
+            ),
         }

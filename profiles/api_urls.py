@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("digest.api_urls")),
     path("", include("moderation.api_urls")),
     path("", include("developers.api_urls")),
+    path("", include("privacy.api_urls")),
 ]

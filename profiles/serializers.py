@@ -54,13 +54,27 @@ class MonthField(serializers.Field):
 
 
 class TokenCreateInputSerializer(StrictInputSerializer):
-    """Credentials: the handle or the e-mail address, and the password."""
+    """Credentials (the handle or the e-mail address, and the password); the token's
+    name and lifetime."""
 
     username = serializers.CharField(
         max_length=254, help_text="The member's handle or e-mail address."
     )
     password = serializers.CharField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="API token",
+        help_text="What the token is for; listed in GET /api/v1/auth/tokens/ and in settings.",
+    )
+    expires_in_days = serializers.ChoiceField(
+        choices=[30, 90, 365],
+        allow_null=True,
+        required=False,
+        default=90,
+        help_text="30, 90 (the default) or 365 days; null for a token that never expires.",
     )
 
 

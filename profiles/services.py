@@ -236,6 +236,8 @@ def member_unsuspend(*, member: User) -> bool:
 
 
 API_TOKEN_TTL = timedelta(days=90)
+# The lifetimes a member may choose for a personal token; None: it never expires.
+API_TOKEN_LIFETIME_DAYS = (30, 90, 365)
 
 
 def api_token_create(

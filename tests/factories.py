@@ -27,6 +27,11 @@ class UserFactory(DjangoModelFactory):
             headline=kwargs.get("headline", "Engineer"),
             industry=kwargs.get("industry", Industry.INFORMATION_TECHNOLOGY),
             location=kwargs.get("location", "Lisbon"),
+            **{
+                k: kwargs[k]
+                for k in ("summary", "contact_email", "phone", "website")
+                if k in kwargs
+            },
         )
         EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +42,10 @@ def env_db(name: str, default: str) -> dict[str, object]:
     config["ATOMIC_REQUESTS"] = False
     config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
+    # JIT compilation cost 100-300 ms on graph and search queries that run in a few ms.
+    options = config.setdefault("OPTIONS", {})
+    assert isinstance(options, dict)
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config
 
 
@@ -70,6 +75,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "oauth2_provider",
     "common",
     "profiles",
     "connections",
@@ -81,6 +88,7 @@ INSTALLED_APPS = [
     "digest",
     "moderation",
     "developers",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +100,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "profiles.middleware.SuspendedMemberLogoutMiddleware",
     "profiles.middleware.LoginRequiredMiddleware",
+    "moderation.throttling.PageThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -126,9 +137,11 @@ REDIS_URL = env_redis("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "linkup",
+        # Fail fast when Redis is down: the cache is optional (common/cache.py).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 
@@ -195,6 +208,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Data exports ("Download my data") are private: kept outside MEDIA_ROOT and served
+# only to their member by privacy.views.
+EXPORT_ROOT = env.path("LINKUP_EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -219,15 +235,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "profiles.api_auth.TokenAuthentication",
+        "developers.auth.OAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # IsAuthenticated, plus the scope an OAuth app's token needs (developers.scopes).
+    "DEFAULT_PERMISSION_CLASSES": ["developers.permissions.IsAuthenticatedWithScope"],
     "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
+        "moderation.throttling.AbuseThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": "60/minute",
@@ -236,7 +255,18 @@ REST_FRAMEWORK = {
         "connect": "30/minute",
         "invite": "30/minute",
         "introduce": "30/minute",
+        # moderation.throttling: scraping, reports and token guesses, on pages and in the API.
+        "search": "30/minute",
+        "search_day": "1000/day",
+        "search_ip": "60/minute",
+        "profile": "60/minute",
+        "profile_day": "1500/day",
+        "profile_ip": "120/minute",
+        "report": "10/hour",
+        "auth_username": "20/hour",
     },
+    # How many proxies' X-Forwarded-For entries to trust for per-address limits.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -251,22 +281,49 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "LinkUp API",
     "DESCRIPTION": (
-        "The LinkUp REST API. Authenticate with `Authorization: Token <key>` "
-        "(get a key from POST /api/v1/auth/token/) or a browser session. "
-        "Every 4xx response has the same body: "
-        '`{"error": {"code": ..., "message": ..., "fields": {...}}}`.'
+        "The LinkUp REST API. Every 4xx response has the same body: "
+        '`{"error": {"code": ..., "message": ..., "fields": {...}}}`.\n\n'
+        "## Authentication\n\n"
+        "**Personal API tokens** act as you, with everything you can do. Create one at "
+        "/settings/tokens/ (named, expiring after 30, 90 or 365 days or never) or with "
+        'POST /api/v1/auth/token/ `{"username", "password", "name"?, "expires_in_days"?}`, '
+        "and send `Authorization: Token <key>`. The key is shown once and stored hashed. "
+        "List your tokens with GET /api/v1/auth/tokens/ and revoke one with "
+        "DELETE /api/v1/auth/tokens/{id}/ (or the one in use with DELETE /api/v1/auth/token/); "
+        "an expired or revoked token gets a 401 that says so.\n\n"
+        "**OAuth 2 apps** act for a member who allowed them, within the scopes the member "
+        "granted. Register an app at /developers/apps/, then use the authorization-code "
+        "flow with PKCE (S256, required): send the member to /oauth/authorize/ with "
+        "`response_type=code`, `client_id`, `redirect_uri`, `scope` (space-separated), "
+        "`state`, `code_challenge` and `code_challenge_method=S256`; they see what you ask "
+        "for and allow or refuse. Exchange the code at POST /oauth/token/ "
+        "(`grant_type=authorization_code`, `code`, `redirect_uri`, `client_id`, "
+        "`code_verifier`, and the client secret for confidential apps) for an access token "
+        "(1 hour) and a refresh token (rotated on each use), and send "
+        "`Authorization: Bearer <access token>`. Each operation names the scope it needs; "
+        "without it the answer is a 403 naming the scope (`insufficient_scope`), and an "
+        "operation that lists no OAuth scope is closed to apps (`app_not_allowed`). An app "
+        "never sees more than its member sees. Members revoke an app at /settings/apps/: "
+        "its very next request is a 401.\n\n"
+        "Browser sessions work too (with the CSRF token on writes)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge from the online validator: it would send the schema's URL to swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.schema.document_page_errors",
     ],
+    "ENUM_NAME_OVERRIDES": {
+        "ReportReasonEnum": "moderation.models.Report.Reason",
+        "ReportTypeEnum": "moderation.models.TargetType",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -290,14 +347,21 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-expired": {"task": "common.tasks.purge_expired", "schedule": 60 * 60},
+    "purge-expired-oauth": {"task": "developers.tasks.purge_expired_oauth", "schedule": 60 * 60},
     "sweep-emails": {"task": "connections.tasks.sweep_emails", "schedule": 60},
     "sweep-introductions": {"task": "introductions.tasks.sweep_introductions", "schedule": 300},
+    "expire-asks": {"task": "asks.tasks.expire_asks", "schedule": 600},
+    "sweep-exports": {"task": "privacy.tasks.sweep_exports", "schedule": 120},
     # Catch up on graph changes whose task was never published (Redis was down).
     "process-graph-changes": {"task": "connections.tasks.process_graph_changes", "schedule": 30},
     "recount-network": {
         "task": "connections.tasks.start_count_run",
         "schedule": env.int("NETWORK_RECOUNT_SECONDS", default=15 * 60),
     },
+    "keep-in-touch-reminders": {"task": "digest.tasks.remind_keep_in_touch", "schedule": 60 * 60},
+    "send-digests": {"task": "digest.tasks.send_due_digests", "schedule": 60 * 60},
+    "refresh-suggestions": {"task": "discovery.tasks.refresh_suggestions", "schedule": 300},
+    "refresh-directory": {"task": "discovery.tasks.refresh_directory", "schedule": 60 * 60},
 }
 # The whole-graph count job splits members into this many partitions, counted
 # in parallel by as many Celery workers (on any number of hosts).
@@ -305,7 +369,91 @@ NETWORK_COUNT_PARTITIONS = env.int("NETWORK_COUNT_PARTITIONS", default=2)
 # Threads per partition (numba); default: every CPU the worker may use.
 NETWORK_COUNT_THREADS = env.int("NETWORK_COUNT_THREADS", default=0) or None
 
+# django-oauth-toolkit: the authorization-code flow with PKCE, for third-party apps.
+# Scopes and what they open are in developers/scopes.py. Every RFC 9700 (OAuth
+# security best practice) gate is on: no implicit or password grant, S256 only,
+# tokens only in the Authorization header, hashed at rest, https redirect URIs.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "developers.scopes.LinkUpScopes",
+    "OAUTH2_VALIDATOR_CLASS": "developers.oauth.LinkUpOAuth2Validator",
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    # Dead 60 days after its access token expired: an app unused for two months
+    # must send the member through consent again.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 24 * 60 * 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# The toolkit's own model, named so that migrations can refer to it (developers.AppAuthorization).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+
+# Security headers. Scripts and style sheets come from our own origin only (no inline
+# script anywhere: htmx is configured by a meta tag); style="" attributes are allowed,
+# <style> elements are not. Nobody may frame LinkUp. The API docs page adds the hash of
+# its one inline <style> block (common.csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # No form-action: the OAuth consent form's redirect goes to the app's own URI.
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Moderation: members whom this many distinct members reported or did not know (on
+# ignoring their connection request) within this many days are limited until a
+# moderator reviews them.
+MODERATION_AUTO_LIMIT_THRESHOLD = env.int("MODERATION_AUTO_LIMIT_THRESHOLD", default=5)
+MODERATION_AUTO_LIMIT_DAYS = env.int("MODERATION_AUTO_LIMIT_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

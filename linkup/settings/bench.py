@@ -5,3 +5,5 @@ from .local import *  # noqa: F403
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# The benchmark reads hundreds of profiles a minute as one member: no scraping limits.
+ABUSE_THROTTLES_ENABLED = False

@@ -14,3 +14,4 @@ CACHES = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/linkup-test-media")
+EXPORT_ROOT = env.path("LINKUP_EXPORT_ROOT", default="/tmp/linkup-test-exports")

@@ -239,6 +239,12 @@ class Command(BaseCommand):
 
         total = time.perf_counter() - started
         self._report(g, ids, members=members, rows=rows, total=total, timings=timings)
+        demo = User.objects.filter(username=DEMO_HANDLE).first()
+        if demo is not None:
+            from profiles.demo_activity import seed_activity
+
+            made = seed_activity(demo)
+            self.stdout.write(f"Demo activity around @{DEMO_HANDLE}: {', '.join(made) or 'none'}.")
 
     def _copy_members(
         self,
@@ -868,6 +874,19 @@ def _delete_demo_members(cur: CursorWrapper) -> None:
     other apps hang off members, so that their on_delete rules apply.
     """
     demo = demo_members()
+    # Rows of other apps that point at demo positions, schools or skills (a
+    # recommendation about a position) go first, through the ORM and its rules.
+    for resume_model in (Position, Education, Skill):
+        relations = [
+            f
+            for f in resume_model._meta.get_fields(include_hidden=True)
+            if isinstance(f, models.ForeignObjectRel) and (f.one_to_many or f.one_to_one)
+        ]
+        for relation in relations:
+            related: Any = relation.related_model
+            related._base_manager.filter(
+                **{f"{relation.field.name}__profile_id__in": demo.values("pk")}
+            ).delete()
     subquery, params = demo.values("pk").query.sql_with_params()
     for model, column in (
         (Connection, "member_id"),

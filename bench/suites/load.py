@@ -1,0 +1,179 @@
+"""Load test: locust at 50 concurrent users against gunicorn on loopback, beside the
+landing page (a static template) at the same concurrency as the baseline.
+
+The pool: members with connections, each with a personal token and, where one
+exists, a 2nd-degree member and the connection who can introduce them.
+LOAD_SECONDS (default 60) sets how long the mixed run lasts.
+"""
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import connection
+from django.utils import timezone
+
+from profiles.models import ApiToken
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+POOL_SIZE = 3000
+USERS = 50
+GOALS = "≥ 200 requests/s mixed, p95 ≤ 200 ms, 0 errors"
+
+
+def _pool() -> list[dict]:
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT u.id, u.username FROM profiles_user u
+            WHERE NOT u.is_suspended AND u.is_active
+              AND EXISTS (SELECT 1 FROM connections_connection c WHERE c.member_id = u.id)
+            ORDER BY md5(u.id::text) LIMIT %s
+            """,
+            [POOL_SIZE],
+        )
+        members = cur.fetchall()
+        cur.execute(
+            """
+            SELECT DISTINCT ON (m.id) m.id, t.username, b.username
+            FROM unnest(%s::bigint[]) AS m(id)
+            JOIN connections_connection c1 ON c1.member_id = m.id
+            JOIN connections_connection c2 ON c2.member_id = c1.other_id AND c2.other_id <> m.id
+            JOIN profiles_user b ON b.id = c1.other_id
+            JOIN profiles_user t ON t.id = c2.other_id
+            WHERE NOT EXISTS (SELECT 1 FROM connections_connection x
+                              WHERE x.member_id = m.id AND x.other_id = c2.other_id)
+              AND NOT t.is_suspended AND NOT b.is_suspended
+            ORDER BY m.id, md5(c2.other_id::text || c1.other_id::text)
+            """,
+            [[m[0] for m in members]],
+        )
+        intros = {row[0]: [row[1], row[2]] for row in cur.fetchall()}
+    pool, tokens = [], []
+    now = timezone.now()
+    for member_id, handle in members:
+        key = ApiToken.generate_key()
+        tokens.append(
+            ApiToken(
+                user_id=member_id,
+                name="load test",
+                key_hash=ApiToken.hash_key(key),
+                prefix=key[:8],
+                expires_at=now + timedelta(days=1),
+            )
+        )
+        pool.append({"handle": handle, "token": key, "intro": intros.get(member_id)})
+    ApiToken.objects.bulk_create(tokens)
+    return pool
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _locust(host: str, pool: Path, seconds: int, out: Path, user_class: str) -> dict[str, dict]:
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            user_class,
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            str(USERS),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            host,
+            "--csv",
+            str(out),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env={**os.environ, "LINKUP_LOAD_POOL": str(pool)},
+        check=False,  # locust exits 1 when any request failed; the table says so
+        cwd=ROOT,
+    )
+    with open(f"{out}_stats.csv") as f:
+        return {row["Name"]: row for row in csv.DictReader(f)}
+
+
+def _row(name: str, stats: dict) -> str:
+    return (
+        f"| {name} | {int(stats['Request Count']):,} | {int(stats['Failure Count'])} | "
+        f"{float(stats['Requests/s']):.1f} | {stats['50%']} ms | {stats['95%']} ms |"
+    )
+
+
+def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
+    seconds = int(os.environ.get("LOAD_SECONDS", "60"))
+    var = ROOT / "var"
+    var.mkdir(exist_ok=True)
+    pool_file = var / "load-pool.json"
+    pool_file.write_text(json.dumps(_pool()))
+    port = _free_port()
+    workers = os.environ.get("LOAD_WORKERS", "3")
+    web = subprocess.Popen(
+        [str(BIN / "gunicorn"), "linkup.wsgi", "-b", f"127.0.0.1:{port}", "-w", workers],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "linkup.settings.bench"},
+        stdout=(var / "load-web.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    host = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(host + "/", timeout=2).read()  # noqa: S310 (loopback)
+                break
+            except OSError:
+                time.sleep(0.5)
+        # Warm every worker (imports, the in-memory graph) before measuring.
+        token = json.loads(pool_file.read_text())[0]["token"]
+        for _ in range(int(workers) * 4):
+            req = urllib.request.Request(  # noqa: S310 (loopback)
+                host + "/api/v1/network/", headers={"Authorization": f"Token {token}"}
+            )
+            urllib.request.urlopen(req, timeout=120).read()  # noqa: S310 (loopback)
+        baseline = _locust(host, pool_file, min(20, seconds), var / "load-baseline", "Visitor")
+        mixed = _locust(host, pool_file, seconds, var / "load-mixed", "Member")
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+        ApiToken.objects.filter(name="load test").delete()
+    total = mixed["Aggregated"]
+    ok = (
+        float(total["Requests/s"]) >= 200
+        and float(total["95%"]) <= 200
+        and int(total["Failure Count"]) == 0
+    )
+    lines = [
+        f"### Load: locust, {USERS} users, {seconds} s, gunicorn -w {workers} on loopback "
+        f"({members:,} members)",
+        "",
+        "| request | count | failures | requests/s | median | p95 |",
+        "|---|---|---|---|---|---|",
+        _row("baseline: GET / (landing, static template)", baseline["Aggregated"]),
+    ]
+    lines += [_row(name, row) for name, row in mixed.items() if name != "Aggregated"]
+    lines += [
+        _row("**mixed, all requests**", total),
+        "",
+        f"Goal {GOALS}: {'met' if ok else 'NOT met'}. CSVs in var/load-mixed_*.csv.",
+        "",
+    ]
+    return lines
