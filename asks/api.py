@@ -9,10 +9,8 @@ nothing changes. Hidden members (suspended, deactivated, blocked either way) and
 members who never existed give the same 404 body, whichever handle names them.
 """
 
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -36,8 +34,8 @@ from common.api import (
     error_responses,
     request_member,
     service_404s_as_one,
+    visible_members_or_404,
 )
-from connections.models import Block
 from profiles.models import User
 
 _ERRORS = {
@@ -53,27 +51,6 @@ _ASK_ID = OpenApiParameter("ask_id", int, OpenApiParameter.PATH, description="Th
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
     return error_responses(*codes, descriptions=_ERRORS)
-
-
-def _visible_members(viewer: User, handles: Iterable[str]) -> dict[str, User]:
-    """The members behind `handles` (lower-cased), in one query; 404 if any is missing or
-    hidden from the viewer: suspended, deactivated, without a profile, or blocked either way."""
-    wanted = {handle.strip().lower() for handle in handles}
-    if not wanted:
-        return {}
-    blocks = Block.objects.filter(
-        Q(blocker_id=viewer.pk, blocked_id=OuterRef("pk"))
-        | Q(blocker_id=OuterRef("pk"), blocked_id=viewer.pk)
-    )
-    found = {
-        member.username: member
-        for member in User.objects.visible()
-        .filter(~Exists(blocks), username__in=wanted, profile__isnull=False)
-        .select_related("profile")
-    }
-    if set(found) != wanted:
-        raise exceptions.NotFound()
-    return found
 
 
 def _detail(member: User, ask_id: int) -> AskDetail:
@@ -212,7 +189,7 @@ class AskReferApi(_AskActionApi):
 
     def act(self, member: User, detail: AskDetail, data: dict[str, Any]) -> None:
         handle = data["member"].strip().lower()
-        referred = _visible_members(member, [handle])[handle]
+        referred = visible_members_or_404(member, [handle])[handle]
         services.ask_refer(
             ask_id=detail.ask.pk, referrer=member, referred=referred, note=data["note"]
         )
@@ -235,7 +212,7 @@ class AskPassApi(_AskActionApi):
     input_serializer = AskPassInputSerializer
 
     def act(self, member: User, detail: AskDetail, data: dict[str, Any]) -> None:
-        found = _visible_members(member, data["to"])
+        found = visible_members_or_404(member, data["to"])
         recipients = [found[handle.strip().lower()] for handle in data["to"]]
         services.ask_pass(ask_id=detail.ask.pk, member=member, recipients=recipients)
 
@@ -255,7 +232,7 @@ class AskCloseApi(_AskActionApi):
     input_serializer = AskCloseInputSerializer
 
     def act(self, member: User, detail: AskDetail, data: dict[str, Any]) -> None:
-        found = _visible_members(member, data["helpers"])
+        found = visible_members_or_404(member, data["helpers"])
         helpers = [found[handle.strip().lower()] for handle in data["helpers"]]
         services.ask_close(
             ask_id=detail.ask.pk, member=member, solved=data["solved"], helpers=helpers

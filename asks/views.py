@@ -23,18 +23,13 @@ from asks import selectors, services
 from asks.forms import AnswerForm, AskForm, CloseForm, PassForm, ReferForm
 from asks.selectors import AskDetail
 from common.exceptions import ApplicationError
+from common.views import page_member
 from connections import graph
 from connections import selectors as connection_selectors
 from profiles.models import User
 
 PAGE_SIZE = 20
 TABS = [("feed", "asks", "Feed"), ("mine", "asks-mine", "My asks")]
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _with_retry_after(response: HttpResponse, exc: ApplicationError | None) -> HttpResponse:
@@ -60,7 +55,7 @@ def _detail_url(pk: int) -> str:
 
 def feed(request: HttpRequest) -> HttpResponse:
     """Open asks of my connections and asks passed to me. Showing them counts as seen."""
-    member = _member(request)
+    member = page_member(request)
     page = Paginator(selectors.feed(member), PAGE_SIZE).get_page(request.GET.get("page"))
     asks = list(page.object_list)
     services.ask_views_record(viewer=member, asks=asks)
@@ -73,7 +68,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 def mine(request: HttpRequest) -> HttpResponse:
     """My asks in every state, with their reach."""
-    member = _member(request)
+    member = page_member(request)
     page = Paginator(selectors.my_asks(member), PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(
         request,
@@ -88,7 +83,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def ask_create(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     form = AskForm(request.POST or None)
     status, exc = 200, None
     if request.method == "POST":
@@ -161,7 +156,7 @@ def _render_detail(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     context: dict[str, Any] = {
         "d": detail,
         "ask": detail.ask,
@@ -180,7 +175,7 @@ def _render_detail(
 
 
 def ask_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     detail = _load(viewer, pk)
     services.ask_views_record(viewer=viewer, asks=[detail.ask])
     return _render_detail(request, detail)
@@ -198,7 +193,7 @@ def _act(
 ) -> HttpResponse:
     """Validate the form, call the service, redirect; on a refusal, the page again with
     the form, the message and the service's status."""
-    viewer = _member(request)
+    viewer = page_member(request)
     detail = _load(viewer, pk)  # the one 404 for missing and hidden, before anything else
     form = form_class(request.POST)
     bound = {form_name: form}
@@ -265,7 +260,7 @@ def ask_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def ask_refer(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     detail = _load(viewer, pk)
     # The choices are the referrer's connections. For someone who may not refer (or not any
     # more) the service itself refuses, with its status and reason, not the form.
@@ -275,7 +270,7 @@ def ask_refer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def ask_pass(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     detail = _load(viewer, pk)
     people = _pass_choices(viewer, detail) if detail.can_pass else _posted(request, "to")
     return _act(request, pk, _pass, _people_form(PassForm, lambda: people), "pass_form")
@@ -283,7 +278,7 @@ def ask_pass(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def ask_close(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     detail = _load(viewer, pk)
     people = _helper_choices(detail) if detail.can_close else _posted(request, "helpers")
     return _act(request, pk, _close, _people_form(CloseForm, lambda: people), "close_form")

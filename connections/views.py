@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.exceptions import ApplicationError
+from common.views import is_htmx, page_member
 from connections import emails, graph, selectors, services
 from connections import network as network_counts
 from connections.forms import (
@@ -93,16 +94,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 PAGE_SIZE = 20
 
 
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _htmx_target(request: HttpRequest) -> str | None:
     htmx = getattr(request, "htmx", None)
     return htmx.target if htmx else None
@@ -110,7 +101,7 @@ def _htmx_target(request: HttpRequest) -> str | None:
 
 def _target(request: HttpRequest, handle: str) -> Profile:
     """The member at /in/<handle>/ for an action: 404 alike when missing, hidden or blocked."""
-    viewer = _member(request)
+    viewer = page_member(request)
     profile = (
         profile_selectors.visible_profiles()
         .select_related("user")
@@ -155,7 +146,7 @@ def _profile_url(target: Profile) -> str:
 def _back_to_profile(request: HttpRequest, target: Profile, message: str) -> HttpResponse:
     """After a change that touches the whole profile (contact details, note, paths): reload it."""
     messages.success(request, message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponseClientRedirect(_profile_url(target))
     return redirect(_profile_url(target))
 
@@ -170,7 +161,7 @@ def _actions(
     status: int = 200,
 ) -> HttpResponse:
     """The action area of a profile (Connect / Pending / Accept / Connected), as a partial."""
-    viewer = _member(request)
+    viewer = page_member(request)
     return render(
         request,
         "connections/_profile_actions.html",
@@ -188,7 +179,7 @@ def _actions(
 def profile_connect(request: HttpRequest, handle: str) -> HttpResponse:
     """Ask a member to connect, with an optional note. GET shows the form on its own page."""
     target = _target(request, handle)
-    viewer = _member(request)
+    viewer = page_member(request)
     form = ConnectForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -207,11 +198,11 @@ def profile_connect(request: HttpRequest, handle: str) -> HttpResponse:
                     return _back_to_profile(
                         request, target, f"You are now connected with {target.full_name}."
                     )
-                if _is_htmx(request):
+                if is_htmx(request):
                     return _actions(request, target, notice="Request sent.")
                 messages.success(request, f"Request sent to {target.full_name}.")
                 return redirect(_profile_url(target))
-        if _is_htmx(request):
+        if is_htmx(request):
             return _actions(request, target, form=form, status=status)
     rel = selectors.relationship(viewer.pk, target.user_id)
     return render(
@@ -224,7 +215,7 @@ def profile_connect(request: HttpRequest, handle: str) -> HttpResponse:
 
 def _pair_request(request: HttpRequest, target: Profile, state: str) -> int:
     """The open request between the viewer and `target` in `state` ("sent" or "received")."""
-    rel = selectors.relationship(_member(request).pk, target.user_id)
+    rel = selectors.relationship(page_member(request).pk, target.user_id)
     if rel.state != state or rel.request is None:
         raise ApplicationError("There is no pending request.", code="not_pending")
     return rel.request.pk
@@ -233,7 +224,7 @@ def _pair_request(request: HttpRequest, target: Profile, state: str) -> int:
 def _profile_action_failed(
     request: HttpRequest, target: Profile, exc: ApplicationError
 ) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         response = _actions(request, target, error=exc.message, status=exc.status)
         _retry_after(response, exc)
         return response
@@ -255,12 +246,12 @@ def _profile_request_action(
     target = _target(request, handle)
     notice = notice.format(name=target.full_name)
     try:
-        service(request_id=_pair_request(request, target, direction), member=_member(request))
+        service(request_id=_pair_request(request, target, direction), member=page_member(request))
     except ApplicationError as exc:
         return _profile_action_failed(request, target, exc)
     if reload_profile:
         return _back_to_profile(request, target, notice)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _actions(request, target, notice=notice)
     messages.success(request, notice)
     return redirect(_profile_url(target))
@@ -326,14 +317,14 @@ def profile_disconnect(request: HttpRequest, handle: str) -> HttpResponse:
             },
         )
     try:
-        services.connection_remove(member=_member(request), other=target.user)
+        services.connection_remove(member=page_member(request), other=target.user)
     except ApplicationError as exc:
-        if _is_htmx(request) and source == "profile":
+        if is_htmx(request) and source == "profile":
             return _profile_action_failed(request, target, exc)
         return _problem(request, exc, back=reverse("network"))
     message = f"{target.full_name} was removed from your connections."
     if source == "network":
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(
                 request,
                 "connections/_connection_removed.html",
@@ -365,11 +356,11 @@ def profile_block(request: HttpRequest, handle: str) -> HttpResponse:
             },
         )
     try:
-        services.block_create(blocker=_member(request), blocked=target.user)
+        services.block_create(blocker=page_member(request), blocked=target.user)
     except ApplicationError as exc:
         return _problem(request, exc, back=_profile_url(target))
     messages.success(request, f"You blocked {target.full_name}.")
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponseClientRedirect(reverse("network"))
     return redirect("network")
 
@@ -377,7 +368,7 @@ def profile_block(request: HttpRequest, handle: str) -> HttpResponse:
 def profile_note(request: HttpRequest, handle: str) -> HttpResponse:
     """Your private "how we know each other" note about a connection, edited in place."""
     target = _target(request, handle)
-    viewer = _member(request)
+    viewer = page_member(request)
     source = _source(request)
     note = graph.connection_note(viewer.pk, target.user_id)
     if note is None:
@@ -388,10 +379,10 @@ def profile_note(request: HttpRequest, handle: str) -> HttpResponse:
         )
     context: dict[str, Any] = {"other": target.user, "note": note, "source": source}
     if request.method != "POST":
-        if _is_htmx(request) and request.GET.get("view"):
+        if is_htmx(request) and request.GET.get("view"):
             return render(request, "connections/_note.html", context)
         context["form"] = NoteForm(initial={"note": note})
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(request, "connections/_note_form.html", context)
         return render(request, "connections/note.html", {**context, "profile": target})
     form = NoteForm(request.POST)
@@ -405,12 +396,12 @@ def profile_note(request: HttpRequest, handle: str) -> HttpResponse:
             form.add_error("note", exc.message)
             status = exc.status
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return render(request, "connections/_note.html", {**context, "note": note})
             messages.success(request, "Note saved.")
             return redirect("network" if source == "network" else _profile_url(target))
     context["form"] = form
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "connections/_note_form.html", context, status=status)
     return render(request, "connections/note.html", {**context, "profile": target}, status=status)
 
@@ -418,7 +409,7 @@ def profile_note(request: HttpRequest, handle: str) -> HttpResponse:
 def profile_mutual(request: HttpRequest, handle: str) -> HttpResponse:
     """Everyone connected to both you and the member, most connected first."""
     target = _target(request, handle)
-    viewer = _member(request)
+    viewer = page_member(request)
     if target.user_id == viewer.pk:
         return redirect("network")
     ids = graph.mutual_connection_ids(viewer.pk, target.user_id)
@@ -439,7 +430,7 @@ def profile_mutual(request: HttpRequest, handle: str) -> HttpResponse:
 
 def network(request: HttpRequest) -> HttpResponse:
     """My connections: search by name, sort by recent or name, 20 a page."""
-    member = _member(request)
+    member = page_member(request)
     filters = NetworkFilterForm(request.GET or None)
     q, sort = filters.values()
     page = Paginator(selectors.connections_for_page(member, q=q, sort=sort), PAGE_SIZE).get_page(
@@ -460,12 +451,12 @@ def _network_size_context(member: User) -> dict[str, Any]:
 def network_size(request: HttpRequest) -> HttpResponse:
     """The network-size card alone: it polls itself while counts are being refreshed."""
     return render(
-        request, "connections/_network_size.html", _network_size_context(_member(request))
+        request, "connections/_network_size.html", _network_size_context(page_member(request))
     )
 
 
 def _requests_page(request: HttpRequest, *, received: bool) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     requests = selectors.received_requests(member) if received else selectors.sent_requests(member)
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -496,13 +487,13 @@ REQUEST_ACTIONS: dict[str, tuple[Callable[..., Any], str, str]] = {
 
 
 def _request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     service, outcome, page = REQUEST_ACTIONS[action]
     extra = {"dont_know": True} if action == "ignore" and _dont_know(request) else {}
     try:
         done = service(request_id=pk, member=member, **extra)
     except ApplicationError as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             # Only the message: the request may concern someone now hidden from this member.
             return render(
                 request,
@@ -513,7 +504,7 @@ def _request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _problem(request, exc, back=reverse(page))
     other = done.to_member if action == "withdraw" else done.from_member
     profile = Profile.objects.get(user_id=other.pk)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "connections/_request_row_done.html",
@@ -550,7 +541,7 @@ INVITATION_EMAIL_ERRORS = {"self", "already_member", "already_invited"}
 
 def invitations(request: HttpRequest) -> HttpResponse:
     """Invite someone by e-mail, and follow what became of my invitations."""
-    member = _member(request)
+    member = page_member(request)
     form = InvitationForm(request.POST or None)
     status, notice, exc = 200, "", None
     if request.method == "POST":
@@ -569,7 +560,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
                 status = error.status
             else:
                 notice = f"Invitation sent to {invitation.email}."
-                if not _is_htmx(request):
+                if not is_htmx(request):
                     messages.success(request, notice)
                     return redirect("network-invitations")
                 form, status = InvitationForm(), 200
@@ -581,7 +572,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [selectors.invitation_row(i, now=now) for i in page.object_list],
     }
-    if _is_htmx(request) and request.method == "POST":
+    if is_htmx(request) and request.method == "POST":
         response = render(request, "connections/_invitations_panel.html", context, status=status)
     else:
         context["counts"] = selectors.pending_counts(member)
@@ -592,7 +583,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 
 def _invitation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     try:
         if action == "withdraw":
             invitation = services.invitation_cancel(invitation_id=pk, inviter=member)
@@ -601,7 +592,7 @@ def _invitation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             invitation = services.invitation_cancel_reminder(invitation_id=pk, inviter=member)
             message = f"No reminder will be sent to {invitation.email}."
     except ApplicationError as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             mine = selectors.invitations_of(member).filter(pk=pk).first()
             if mine is None:  # not this member's: the message only
                 return render(
@@ -617,7 +608,7 @@ def _invitation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                 status=exc.status,
             )
         return _problem(request, exc, back=reverse("network-invitations"))
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "connections/_invitation_row.html",
@@ -642,7 +633,7 @@ def invitation_cancel_reminder(request: HttpRequest, pk: int) -> HttpResponse:
 
 def notifications(request: HttpRequest) -> HttpResponse:
     """In-app notifications, newest first. Those shown are marked read."""
-    member = _member(request)
+    member = page_member(request)
     page = Paginator(selectors.notifications_for(member), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -668,7 +659,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 def email_settings(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     if request.method == "POST":
         form = EmailPreferenceForm(request.POST)
         if form.is_valid():
@@ -687,7 +678,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
 def blocked_members(request: HttpRequest) -> HttpResponse:
     """The members I block, with Unblock. Only the blocker sees this list: the blocked
     member sees nothing of it (nor of the blocker anywhere)."""
-    member = _member(request)
+    member = page_member(request)
     if request.method == "POST":
         handle = request.POST.get("handle", "")
         blocked = User.objects.filter(username=handle).values_list("pk", flat=True).first()

@@ -16,21 +16,15 @@ from django.views.decorators.http import require_POST
 from oauth2_provider.models import AbstractApplication
 
 from common.exceptions import ApplicationError
+from common.views import page_member
 from developers import selectors, services
 from developers.forms import ApiTokenForm, ApplicationForm, ApplicationRegisterForm
 from developers.scopes import describe
 from profiles import services as profile_services
-from profiles.models import User
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # pages require login (LoginRequiredMiddleware)
-    return user
 
 
 def _own_app(request: HttpRequest, pk: int) -> AbstractApplication:
-    application = selectors.developer_application(owner=_member(request), pk=pk)
+    application = selectors.developer_application(owner=page_member(request), pk=pk)
     if application is None:
         raise Http404
     return application
@@ -42,7 +36,7 @@ def _own_app(request: HttpRequest, pk: int) -> AbstractApplication:
 @never_cache
 def developer_apps(request: HttpRequest) -> HttpResponse:
     """My OAuth apps, and a form to register one (its secret is shown once, here)."""
-    member = _member(request)
+    member = page_member(request)
     form = ApplicationRegisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,14 +124,14 @@ def developer_app_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def authorized_apps(request: HttpRequest) -> HttpResponse:
     """The apps I allowed: what each may do, since when, when it last used it; Revoke."""
-    authorizations = list(selectors.authorized_apps(member=_member(request)))
+    authorizations = list(selectors.authorized_apps(member=page_member(request)))
     rows = [(authorization, describe(authorization.scope)) for authorization in authorizations]
     return render(request, "developers/authorized_apps.html", {"rows": rows})
 
 
 @require_POST
 def authorized_app_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     if services.app_authorization_revoke(member=member, authorization_id=pk):
         messages.success(request, "Access revoked. The app can no longer use your account.")
     return redirect("settings-apps")
@@ -149,7 +143,7 @@ def authorized_app_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """My personal API tokens (never their keys) and a form to create one (key shown once)."""
-    member = _member(request)
+    member = page_member(request)
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
     key = ""
     status = 200
@@ -176,7 +170,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = selectors.api_token(member=_member(request), pk=pk)
+    token = selectors.api_token(member=page_member(request), pk=pk)
     if token is not None and profile_services.api_token_revoke(token=token):
         messages.success(request, f"{token.name} is revoked; it no longer works.")
     return redirect("settings-tokens")

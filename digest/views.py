@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
+from common.views import is_htmx, page_member
 from connections.services import is_blocked_between
 from digest import emails, sections, selectors, services
 from digest.forms import (
@@ -27,19 +28,9 @@ from digest.models import INTERVAL_CHOICES, DigestPreference, KeepInTouch
 from profiles.models import User
 
 
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _other(request: HttpRequest, handle: str) -> User:
     """The member behind `handle`: the same 404 when missing, hidden or blocked."""
-    viewer = _member(request)
+    viewer = page_member(request)
     other = (
         User.objects.visible()
         .filter(username=handle.lower(), profile__isnull=False)
@@ -67,7 +58,7 @@ def _panel_context(member: User, **extra: Any) -> dict[str, Any]:
 def _profile_button(
     request: HttpRequest, other: User, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     return render(
         request,
         "digest/_profile_button.html",
@@ -84,7 +75,7 @@ def _profile_button(
 
 def keep_in_touch(request: HttpRequest) -> HttpResponse:
     """The private list, soonest due first; POST adds a connection to it."""
-    member = _member(request)
+    member = page_member(request)
     if request.method != "POST":
         return render(request, "digest/keep_in_touch.html", _panel_context(member))
     form = KeepInTouchAddForm(request.POST)
@@ -106,22 +97,22 @@ def keep_in_touch(request: HttpRequest) -> HttpResponse:
             status = exc.status
         else:
             notice = f"{entry.other.get_full_name()} is on your keep-in-touch list."
-            if from_profile and _is_htmx(request):
+            if from_profile and is_htmx(request):
                 return _profile_button(request, entry.other)
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, notice)
                 if from_profile:
                     return redirect("profile-detail", handle=entry.other.username)
                 return redirect("keep-in-touch")
             return render(request, "digest/_panel.html", _panel_context(member, notice=notice))
-    if from_profile and _is_htmx(request):
+    if from_profile and is_htmx(request):
         message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
         handle = request.POST.get("handle", "")
         try:
             return _profile_button(request, _other(request, handle), error=message, status=status)
         except Http404:
             pass
-    template = "digest/_panel.html" if _is_htmx(request) else "digest/keep_in_touch.html"
+    template = "digest/_panel.html" if is_htmx(request) else "digest/keep_in_touch.html"
     return render(request, template, {**_panel_context(member), "form": form}, status=status)
 
 
@@ -149,8 +140,8 @@ def _row(
 
 
 def _row_refused(request: HttpRequest, other: User, exc: ApplicationError) -> HttpResponse:
-    if _is_htmx(request):
-        entry = selectors.keep_in_touch_entry(_member(request), other.pk)
+    if is_htmx(request):
+        entry = selectors.keep_in_touch_entry(page_member(request), other.pk)
         if entry is None:
             return render(
                 request,
@@ -164,9 +155,9 @@ def _row_refused(request: HttpRequest, other: User, exc: ApplicationError) -> Ht
 
 
 def _row_done(request: HttpRequest, entry: KeepInTouch, notice: str) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         # Re-read: the row shows what the list shows (profile selected, same filters).
-        fresh = selectors.keep_in_touch_entry(_member(request), entry.other_id) or entry
+        fresh = selectors.keep_in_touch_entry(page_member(request), entry.other_id) or entry
         return _row(request, fresh, notice=notice)
     messages.success(request, notice)
     return redirect("keep-in-touch")
@@ -184,7 +175,7 @@ def keep_in_touch_interval(request: HttpRequest, handle: str) -> HttpResponse:
         )
     try:
         entry = services.keep_in_touch_update(
-            member=_member(request),
+            member=page_member(request),
             other=other,
             interval_months=form.cleaned_data["interval_months"],
         )
@@ -198,8 +189,8 @@ def keep_in_touch_touch(request: HttpRequest, handle: str) -> HttpResponse:
     other = _other(request, handle)
     form = KeepInTouchTouchForm(request.POST)
     if not form.is_valid():
-        entry = selectors.keep_in_touch_entry(_member(request), other.pk)
-        if entry is not None and _is_htmx(request):
+        entry = selectors.keep_in_touch_entry(page_member(request), other.pk)
+        if entry is not None and is_htmx(request):
             return _row(request, entry, touch_form=form, status=400)
         return _row_refused(
             request,
@@ -208,7 +199,7 @@ def keep_in_touch_touch(request: HttpRequest, handle: str) -> HttpResponse:
         )
     try:
         entry = services.keep_in_touch_touch(
-            member=_member(request), other=other, note=form.cleaned_data["note"]
+            member=page_member(request), other=other, note=form.cleaned_data["note"]
         )
     except ApplicationError as exc:
         return _row_refused(request, other, exc)
@@ -219,11 +210,11 @@ def keep_in_touch_touch(request: HttpRequest, handle: str) -> HttpResponse:
 def keep_in_touch_remove(request: HttpRequest, handle: str) -> HttpResponse:
     other = _other(request, handle)
     try:
-        services.keep_in_touch_remove(member=_member(request), other=other)
+        services.keep_in_touch_remove(member=page_member(request), other=other)
     except ApplicationError as exc:
         return _row_refused(request, other, exc)
     message = f"{other.get_full_name()} is off your keep-in-touch list."
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "digest/_row_gone.html", {"other": other, "message": message})
     messages.success(request, message)
     return redirect("keep-in-touch")
@@ -234,7 +225,7 @@ def keep_in_touch_remove(request: HttpRequest, handle: str) -> HttpResponse:
 
 def digest(request: HttpRequest) -> HttpResponse:
     """The digest's sections, live: what the next e-mail would say, and more."""
-    member = _member(request)
+    member = page_member(request)
     return render(
         request,
         "digest/digest.html",
@@ -246,7 +237,7 @@ def digest(request: HttpRequest) -> HttpResponse:
 
 
 def digest_settings(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     if request.method == "POST":
         form = DigestPreferenceForm(request.POST)
         if form.is_valid():

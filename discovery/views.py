@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
+from common.views import is_htmx, page_member
 from connections import services as connection_services
 from discovery import selectors, services
 from discovery.forms import WhoAtForm
@@ -27,16 +28,6 @@ VIA_PAGE_SIZE = 20
 MAX_TRIES = 30
 
 
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _number(value: str | None, *, least: int) -> int:
     try:
         return max(least, int(value or least))
@@ -48,7 +39,7 @@ def _number(value: str | None, *, least: int) -> int:
 
 
 def _suggestions(request: HttpRequest, state: SuggestionState, *, size: int) -> dict[str, object]:
-    viewer = _member(request)
+    viewer = page_member(request)
     if not state.ready:
         tries = _number(request.GET.get("tries"), least=0)
         return {"pending": True, "tries": tries + 1, "gave_up": tries >= MAX_TRIES}
@@ -59,14 +50,14 @@ def _suggestions(request: HttpRequest, state: SuggestionState, *, size: int) -> 
 
 def discover(request: HttpRequest) -> HttpResponse:
     """People you may know: suggestions as last computed, minus whoever changed since."""
-    viewer = _member(request)
+    viewer = page_member(request)
     state = services.suggestions_visit(member=viewer, state=selectors.suggestion_state(viewer))
     return render(request, "discovery/pymk.html", _suggestions(request, state, size=PAGE_SIZE))
 
 
 def suggestions_list(request: HttpRequest) -> HttpResponse:
     """The list alone: what the "finding people…" state polls, and its pages under htmx."""
-    viewer = _member(request)
+    viewer = page_member(request)
     state = selectors.suggestion_state(viewer) or services.suggestions_visit(
         member=viewer, state=None
     )
@@ -77,7 +68,7 @@ def suggestions_list(request: HttpRequest) -> HttpResponse:
 
 def panel(request: HttpRequest) -> HttpResponse:
     """The home page's panel: the best few suggestions (loaded by htmx after the page)."""
-    viewer = _member(request)
+    viewer = page_member(request)
     state = services.suggestions_visit(member=viewer, state=selectors.suggestion_state(viewer))
     return render(request, "discovery/_panel.html", _suggestions(request, state, size=PANEL_SIZE))
 
@@ -106,18 +97,18 @@ def _done(
 
 @require_POST
 def suggestion_connect(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     member = _candidate(viewer, handle)
     name = member.profile.full_name
     try:
         outcome = connection_services.connection_request_create(sender=viewer, recipient=member)
     except ApplicationError as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             return _done(request, member, error=exc.message, status=exc.status)
         messages.error(request, exc.message)
         return redirect("discover")
     notice = f"You are now connected with {name}." if outcome.connected else "Request sent."
-    if _is_htmx(request):
+    if is_htmx(request):
         return _done(request, member, notice=notice)
     messages.success(request, notice if outcome.connected else f"Request sent to {name}.")
     return redirect("discover")
@@ -125,19 +116,19 @@ def suggestion_connect(request: HttpRequest, handle: str) -> HttpResponse:
 
 @require_POST
 def suggestion_dismiss(request: HttpRequest, handle: str) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     try:
         services.pymk_dismiss(member=viewer, handle=handle)
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404("No such member.") from None
-        if _is_htmx(request):
+        if is_htmx(request):
             return HttpResponse(exc.message, status=exc.status)
         messages.error(request, exc.message)
         return redirect("discover")
     member = _candidate(viewer, handle)
     notice = f"We won't suggest {member.profile.full_name} again."
-    if _is_htmx(request):
+    if is_htmx(request):
         return _done(request, member, notice=notice)
     messages.success(request, notice)
     return redirect("discover")
@@ -149,7 +140,7 @@ def suggestion_dismiss(request: HttpRequest, handle: str) -> HttpResponse:
 def who_at(request: HttpRequest) -> HttpResponse:
     """Who do I know at a company, a school or in an industry: the 2nd and 3rd degree
     there, grouped by the connection who can introduce, each a click from a request."""
-    viewer = _member(request)
+    viewer = page_member(request)
     form = WhoAtForm(request.GET if request.GET else None)
     names = selectors.popular_names_all()
     if not names["company"] and not names["school"]:

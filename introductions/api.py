@@ -16,7 +16,7 @@ existed give the same 404 body, whichever handle in a request names them.
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -29,9 +29,9 @@ from common.api import (
     error_responses,
     request_member,
     service_404s_as_one,
+    visible_members_or_404,
 )
 from connections import graph
-from connections.models import Block
 from connections.selectors import profiles_by_id
 from connections.serializers import EmptyInputSerializer
 from introductions import selectors, services
@@ -83,25 +83,6 @@ _member = request_member
 
 
 _one_not_found = service_404s_as_one
-
-
-def _visible_members(viewer: User, handles: Iterable[str]) -> dict[str, User]:
-    """The members behind `handles` (lower-cased), in one query; 404 if any is missing or
-    hidden from the viewer: suspended, deactivated, without a profile, or blocked either way."""
-    wanted = {handle.strip().lower() for handle in handles}
-    blocks = Block.objects.filter(
-        Q(blocker_id=viewer.pk, blocked_id=OuterRef("pk"))
-        | Q(blocker_id=OuterRef("pk"), blocked_id=viewer.pk)
-    )
-    found = {
-        member.username: member
-        for member in User.objects.visible()
-        .filter(~Exists(blocks), username__in=wanted, profile__isnull=False)
-        .select_related("profile")
-    }
-    if set(found) != wanted:
-        raise exceptions.NotFound()
-    return found
 
 
 def _view_of(member: User, introduction_id: int) -> IntroductionView:
@@ -188,7 +169,7 @@ class IntroductionListApi(_PaginatedApi):
         data = serializer.validated_data
         to_address = is_address(data["target"])
         handles = [*data["via"], *([] if to_address else [data["target"]])]
-        members = _visible_members(member, handles)
+        members = visible_members_or_404(member, handles)
         with _one_not_found():
             introduction = services.introduction_request(
                 requester=member,
@@ -231,7 +212,7 @@ class IntroductionOfferApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         to_address = is_address(data["second"])
-        members = _visible_members(
+        members = visible_members_or_404(
             member, [data["first"], *([] if to_address else [data["second"]])]
         )
         with _one_not_found():
@@ -449,7 +430,7 @@ class BrokerCandidatesApi(APIView):
         query = BrokerCandidatesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         handle = query.validated_data["target"]
-        target = _visible_members(member, [handle])[handle.strip().lower()]
+        target = visible_members_or_404(member, [handle])[handle.strip().lower()]
         degree = None if target.pk == member.pk else graph.degree_between(member.pk, target.pk)
         candidates: list[BrokerCandidate] = []
         then_via: dict[int, list[int]] = {}

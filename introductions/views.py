@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
+from common.views import is_htmx, page_member
 from connections import graph
 from connections import selectors as connection_selectors
 from connections.services import is_blocked_between
@@ -44,16 +45,6 @@ Status = Introduction.Status
 Kind = Introduction.Kind
 PAGE_SIZE = 20
 PATHS_SHOWN = 10
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _retry_after(response: HttpResponse, exc: ApplicationError) -> HttpResponse:
@@ -373,7 +364,7 @@ def _target_profile(viewer: User, handle: str) -> Profile:
 def introduction_request(request: HttpRequest, handle: str) -> HttpResponse:
     """Ask to be introduced to a 2nd- or 3rd-degree member: choose a broker (or a chain of
     two along a real path), write a message for them and a private note for the broker."""
-    viewer = _member(request)
+    viewer = page_member(request)
     target = _target_profile(viewer, handle)
     if target.user_id == viewer.pk:
         return redirect("profile-detail", handle=target.user.username)
@@ -478,7 +469,7 @@ def _tab_rows(member: User, tab: str) -> QuerySet[Introduction]:
 
 
 def _inbox(request: HttpRequest, tab: str) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     page = Paginator(_tab_rows(member, tab), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for introduction in page.object_list:
@@ -526,7 +517,7 @@ def _render_detail(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    viewer = _member(request)
+    viewer = page_member(request)
     shown = present(view, viewer)
     context: dict[str, Any] = {
         "s": shown,
@@ -545,13 +536,13 @@ def _render_detail(
     }
     context.update(bound or {})
     template = (
-        "introductions/_introduction.html" if _is_htmx(request) else "introductions/detail.html"
+        "introductions/_introduction.html" if is_htmx(request) else "introductions/detail.html"
     )
     return render(request, template, context, status=status)
 
 
 def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _load(_member(request), pk))
+    return _render_detail(request, _load(page_member(request), pk))
 
 
 Run = Callable[[User, IntroductionView, dict[str, Any]], str]
@@ -567,7 +558,7 @@ def _act(
 ) -> HttpResponse:
     """Validate the form, call the service, and answer: the fresh partial under htmx, a
     redirect otherwise; on a refusal the same page or partial with the error and status."""
-    viewer = _member(request)
+    viewer = page_member(request)
     view = _load(viewer, pk)  # 404 alike for missing, foreign and hidden
     form = form_class(request.POST) if form_class else None
     bound = {form_name: form} if form is not None else {}
@@ -578,7 +569,7 @@ def _act(
     except ApplicationError as exc:
         response = _render_detail(request, view, bound=bound, error=exc.message, status=exc.status)
         return _retry_after(response, exc)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         messages.success(request, notice)
         return redirect(_detail_url(pk))
     return _render_detail(request, _load(viewer, pk), notice=notice)
@@ -681,7 +672,7 @@ OFFER_FIELD_ERRORS = {"already_member": "second_email", "already_connected": "se
 def introduction_offer(request: HttpRequest) -> HttpResponse:
     """Introduce two of my connections (or one of them and someone to invite by e-mail).
     Both must accept before they are connected."""
-    viewer = _member(request)
+    viewer = page_member(request)
     rows = connection_selectors.connections_for_page(viewer, sort="name")
     people = {row.other.username: row.other for row in rows}
     choices = [(handle, user.profile.full_name) for handle, user in people.items()]
@@ -725,7 +716,7 @@ def introduction_offer(request: HttpRequest) -> HttpResponse:
 
 def broker_settings(request: HttpRequest) -> HttpResponse:
     """How many introduction requests I take in 30 days, for what, or a pause."""
-    member = _member(request)
+    member = page_member(request)
     current = selectors.my_broker_settings(member)
     if request.method == "POST":
         form = BrokerSettingsForm(request.POST)

@@ -4,16 +4,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from common.exceptions import ApplicationError
+from common.views import page_member
 from moderation import services, targets
 from moderation.forms import ReportForm
 from moderation.models import TargetType
-from profiles.models import User
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def report(request: HttpRequest, target_type: str, target_id: str) -> HttpResponse:
@@ -21,7 +15,7 @@ def report(request: HttpRequest, target_type: str, target_id: str) -> HttpRespon
 
     Something you cannot see (or that does not exist) is the site's one 404 page.
     """
-    member = _member(request)
+    member = page_member(request)
     try:
         target = targets.for_reporter(target_type, target_id, member)
     except ApplicationError as exc:

@@ -6,19 +6,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
+from common.views import is_htmx, page_member
 from privacy import selectors, services
 from privacy.forms import DeleteAccountForm
-from profiles.models import User
-
-
-def _member(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def data_settings(request: HttpRequest) -> HttpResponse:
     """Download my data (with the state of the latest archive) and the way to delete."""
-    member = _member(request)
+    member = page_member(request)
     return render(
         request,
         "privacy/data.html",
@@ -29,17 +24,19 @@ def data_settings(request: HttpRequest) -> HttpResponse:
 def export_state(request: HttpRequest) -> HttpResponse:
     """The htmx fragment that polls while an archive is being prepared."""
     return render(
-        request, "privacy/_export_state.html", {"latest": selectors.latest_export(_member(request))}
+        request,
+        "privacy/_export_state.html",
+        {"latest": selectors.latest_export(page_member(request))},
     )
 
 
 @require_POST
 def export_start(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     try:
         services.export_request(member=member)
     except ApplicationError as error:
-        if request.headers.get("HX-Request") == "true":
+        if is_htmx(request):
             return render(
                 request,
                 "privacy/_export_state.html",
@@ -48,7 +45,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
             )
         messages.error(request, error.message)
         return redirect("settings-data")
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(
             request, "privacy/_export_state.html", {"latest": selectors.latest_export(member)}
         )
@@ -58,7 +55,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
 
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     try:
-        export = services.export_for_download(member=_member(request), export_id=export_id)
+        export = services.export_for_download(member=page_member(request), export_id=export_id)
     except ApplicationError:
         raise Http404("No such archive, or it has expired.") from None
     return FileResponse(
@@ -70,7 +67,7 @@ def export_download(request: HttpRequest, export_id: int) -> FileResponse:
 
 
 def account_delete(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
+from common.views import page_member
 from connections import graph, network
 from connections import selectors as connection_selectors
 from connections import services as connection_services
@@ -23,14 +24,8 @@ from profiles.forms import (
     SearchForm,
     SkillForm,
 )
-from profiles.models import Education, Position, Profile, Skill, User
+from profiles.models import Education, Position, Profile, Skill
 from profiles.search import MemberSearch
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_not_required
@@ -41,7 +36,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     profile = selectors.own_profile(user=member)
     return render(
         request,
@@ -85,7 +80,7 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 def my_profile(request: HttpRequest) -> HttpResponse:
-    return redirect("profile-detail", handle=_member(request).username)
+    return redirect("profile-detail", handle=page_member(request).username)
 
 
 SEARCH_PAGE_SIZE = 20
@@ -100,7 +95,7 @@ def search(request: HttpRequest) -> HttpResponse:
     searched = any(value not in ("", None) for value in data.values())
     page = None
     if searched:
-        results = MemberSearch(viewer=_member(request), **data)
+        results = MemberSearch(viewer=page_member(request), **data)
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "profiles/search.html", {"form": form, "page": page, "searched": searched}
@@ -122,7 +117,7 @@ def _edit_context(profile: Profile, **forms: Form) -> dict[str, Any]:
 
 
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = selectors.own_profile(user=_member(request))
+    profile = selectors.own_profile(user=page_member(request))
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=Profile.objects.get(pk=profile.pk))
         if form.is_valid():
@@ -137,7 +132,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def photo_upload(request: HttpRequest) -> HttpResponse:
-    profile = selectors.own_profile(user=_member(request))
+    profile = selectors.own_profile(user=page_member(request))
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -154,7 +149,7 @@ def photo_upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def photo_remove(request: HttpRequest) -> HttpResponse:
-    services.profile_remove_photo(profile=selectors.own_profile(user=_member(request)))
+    services.profile_remove_photo(profile=selectors.own_profile(user=page_member(request)))
     messages.success(request, "Photo removed.")
     return redirect("profile-edit")
 
@@ -172,7 +167,7 @@ SECTIONS = {
 def _section_response(
     request: HttpRequest, section: str, form: Form | None = None, *, status: int = 200
 ) -> HttpResponse:
-    profile = selectors.own_profile(user=_member(request))
+    profile = selectors.own_profile(user=page_member(request))
     template, form_name = SECTIONS[section]
     if request.htmx:  # type: ignore[attr-defined]
         context = _edit_context(profile)
@@ -194,14 +189,14 @@ def _section_response(
 def position_add(request: HttpRequest) -> HttpResponse:
     form = PositionForm(request.POST)
     if form.is_valid():
-        profile = selectors.own_profile(user=_member(request))
+        profile = selectors.own_profile(user=page_member(request))
         services.position_create(profile=profile, data=form.cleaned_data)
         return _section_response(request, "positions")
     return _section_response(request, "positions", form, status=400)
 
 
 def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    position = get_object_or_404(Position, pk=pk, profile_id=_member(request).pk)
+    position = get_object_or_404(Position, pk=pk, profile_id=page_member(request).pk)
     form = PositionForm(request.POST or None, instance=Position.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.position_update(position=position, data=form.cleaned_data)
@@ -217,7 +212,7 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def position_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    position = get_object_or_404(Position, pk=pk, profile_id=_member(request).pk)
+    position = get_object_or_404(Position, pk=pk, profile_id=page_member(request).pk)
     services.position_delete(position=position)
     return _section_response(request, "positions")
 
@@ -226,14 +221,14 @@ def position_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def education_add(request: HttpRequest) -> HttpResponse:
     form = EducationForm(request.POST)
     if form.is_valid():
-        profile = selectors.own_profile(user=_member(request))
+        profile = selectors.own_profile(user=page_member(request))
         services.education_create(profile=profile, data=form.cleaned_data)
         return _section_response(request, "education")
     return _section_response(request, "education", form, status=400)
 
 
 def education_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    education = get_object_or_404(Education, pk=pk, profile_id=_member(request).pk)
+    education = get_object_or_404(Education, pk=pk, profile_id=page_member(request).pk)
     form = EducationForm(request.POST or None, instance=Education.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.education_update(education=education, data=form.cleaned_data)
@@ -249,7 +244,7 @@ def education_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def education_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    education = get_object_or_404(Education, pk=pk, profile_id=_member(request).pk)
+    education = get_object_or_404(Education, pk=pk, profile_id=page_member(request).pk)
     services.education_delete(education=education)
     return _section_response(request, "education")
 
@@ -258,7 +253,7 @@ def education_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def skill_add(request: HttpRequest) -> HttpResponse:
     form = SkillForm(request.POST)
     if form.is_valid():
-        profile = selectors.own_profile(user=_member(request))
+        profile = selectors.own_profile(user=page_member(request))
         try:
             services.skill_add(profile=profile, name=form.cleaned_data["name"])
         except ApplicationError as exc:
@@ -270,6 +265,6 @@ def skill_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def skill_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    skill = get_object_or_404(Skill, pk=pk, profile_id=_member(request).pk)
+    skill = get_object_or_404(Skill, pk=pk, profile_id=page_member(request).pk)
     services.skill_remove(skill=skill)
     return _section_response(request, "skills")

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from connections.memgraph import MemGraph
+from connections.memgraph import MemGraph, _bfs
 from reach.attributes import DIMENSIONS, Attributes
 
 DEPTH = 3
@@ -53,31 +53,9 @@ def _reach_bfs(
     reached nor crossed.
     """
     n_base = len(indptr) - 1
-    ends = np.zeros(DEPTH + 1, dtype=np.int64)
-    mark[source] = epoch
-    queue[0] = source
-    start, end = 0, 1
-    ends[0] = 1
-    for level in range(1, DEPTH + 1):
-        tail = end
-        for i in range(start, end):
-            u = queue[i]
-            if u < n_base:
-                for e in range(indptr[u], indptr[u + 1]):
-                    if alive[e]:
-                        v = indices[e]
-                        if mark[v] != epoch and not hidden[v]:
-                            mark[v] = epoch
-                            queue[tail] = v
-                            tail += 1
-            for e in range(o_indptr[u], o_indptr[u + 1]):
-                v = o_indices[e]
-                if mark[v] != epoch and not hidden[v]:
-                    mark[v] = epoch
-                    queue[tail] = v
-                    tail += 1
-        ends[level] = tail
-        start, end = end, tail
+    ends = _bfs(
+        indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epoch, queue, DEPTH
+    )
 
     base = 4 * epoch
     rmark[source] = base

@@ -7,17 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from common.views import page_member
 from profiles.models import User
 from reach import charts, selectors, services
 from reach.forms import BY_CHOICES, BucketForm, ReachFilterForm
 
 PAGE_SIZE = 20
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # LoginRequiredMiddleware
-    return user
 
 
 def members_url(by: str, value: str, degree: int) -> str:
@@ -52,7 +47,7 @@ def reach_dashboard(request: HttpRequest) -> HttpResponse:
     the page says so and polls (htmx) until it is ready."""
     form = ReachFilterForm(request.GET)
     by = form.by_or_default()
-    context = _dashboard_context(_member(request), by)
+    context = _dashboard_context(page_member(request), by)
     context["form"] = form
     status = 400 if form.errors else 200
     return render(request, "reach/dashboard.html", context, status=status)
@@ -61,14 +56,14 @@ def reach_dashboard(request: HttpRequest) -> HttpResponse:
 def reach_status(request: HttpRequest) -> HttpResponse:
     """The dashboard's body, polled while a computation is on its way."""
     form = ReachFilterForm(request.GET)
-    context = _dashboard_context(_member(request), form.by_or_default())
+    context = _dashboard_context(page_member(request), form.by_or_default())
     return render(request, "reach/_dashboard.html", context)
 
 
 def reach_members(request: HttpRequest) -> HttpResponse:
     """The people of one bucket at one degree, as you may see them (name and headline),
     with the connections who can introduce you. Reachable through an active broker first."""
-    member = _member(request)
+    member = page_member(request)
     form = BucketForm(request.GET)
     if not form.is_valid():
         return render(request, "reach/members.html", {"form": form}, status=400)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ApplicationError
+from common.views import is_htmx, page_member
 from connections import graph
 from connections import selectors as connection_selectors
 from connections.services import is_blocked_between
@@ -40,16 +41,6 @@ from recommendations.selectors import Shown, ShownRequest
 Status = Recommendation.Status
 SECTION_LIMIT = 50
 SUGGESTIONS = 10
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _connection_choices(member: User) -> dict[str, Profile]:
@@ -76,7 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Everything in one place: recommendations waiting for your approval, requests to
     write, suggestions from shared history, what is on your profile or hidden, the
     requests you sent and the recommendations you wrote. A fixed number of queries."""
-    member = _member(request)
+    member = page_member(request)
     received = selectors.present_all(selectors.received(member)[:SECTION_LIMIT], member.pk)
     written = selectors.present_all(selectors.written(member)[:SECTION_LIMIT], member.pk)
     to_write = [
@@ -121,7 +112,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     """Ask a connection for a recommendation about one of your positions or schools.
     `?to=<handle>&about=p:<id>` preselects; the suggestions' one-click "Ask" posts here
     under htmx and gets its row back."""
-    member = _member(request)
+    member = page_member(request)
     people = _connection_choices(member)
     own = _with_history(Profile.objects.filter(user=member)).get()
     about = about_choices(list(own.positions.all()), list(own.education.all()))
@@ -146,7 +137,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 status = exc.status
             else:
                 notice = f"Asked {author.full_name}. You will be told when they write it."
-                if _is_htmx(request):
+                if is_htmx(request):
                     return render(
                         request,
                         "recommendations/_suggestion_done.html",
@@ -154,7 +145,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                     )
                 messages.success(request, notice)
                 return redirect("recommendations")
-        if _is_htmx(request):
+        if is_htmx(request):
             errors = [str(e) for errs in form.errors.values() for e in errs]
             return render(
                 request,
@@ -175,7 +166,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 
 def write_choose(request: HttpRequest) -> HttpResponse:
     """Choose a connection to recommend, then write on their page."""
-    member = _member(request)
+    member = page_member(request)
     people = _connection_choices(member)
     form = ChooseConnectionForm(request.GET or None, connections=_choices(people))
     if form.is_bound and form.is_valid():
@@ -205,7 +196,7 @@ WRITE_FIELD_ERRORS = {"invalid": None, "already_recommended": "about"}
 def write(request: HttpRequest, handle: str) -> HttpResponse:
     """Recommend a connection, unprompted, for one of their positions or schools. It
     appears on their profile once they approve it."""
-    member = _member(request)
+    member = page_member(request)
     subject = _subject_profile(member, handle)
     if subject.user_id == member.pk:
         return redirect("recommendations")
@@ -254,7 +245,7 @@ def write(request: HttpRequest, handle: str) -> HttpResponse:
 
 def write_for_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the recommendation a connection asked for (or decline to)."""
-    member = _member(request)
+    member = page_member(request)
     req = selectors.request_for(pk, viewer=member)
     if req is None:
         raise Http404("No such request.")
@@ -309,13 +300,13 @@ def _load(viewer: User, pk: int) -> Shown:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    shown = _load(_member(request), pk)
+    shown = _load(page_member(request), pk)
     return render(request, "recommendations/detail.html", {"s": shown, "revise_form": ReviseForm()})
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author changes a recommendation not yet approved, or sent back for changes."""
-    member = _member(request)
+    member = page_member(request)
     shown = _load(member, pk)
     if shown.role != "author":
         raise PermissionDenied("Only its author can edit a recommendation.")
@@ -349,7 +340,7 @@ def _act(
 ) -> HttpResponse:
     """Validate, call the service, and answer: the fresh row under htmx, a redirect
     otherwise; on a refusal the row (or the page) with the error and its status."""
-    member = _member(request)
+    member = page_member(request)
     shown = _load(member, pk)  # 404 alike for missing, foreign and hidden
     form = form_class(request.POST) if form_class else None
     error, status, notice = "", 200, ""
@@ -362,7 +353,7 @@ def _act(
             notice = run(member, pk, form.cleaned_data if form is not None else {})
         except ApplicationError as exc:
             error, status = exc.message, exc.status
-    if not error and not _is_htmx(request):
+    if not error and not is_htmx(request):
         messages.success(request, notice)
         return redirect("recommendations")
     fresh = selectors.recommendation_for(pk, viewer=member) if not error else shown.recommendation
@@ -376,7 +367,7 @@ def _act(
     context["s"] = selectors.present(fresh, member.pk)
     template = (
         "recommendations/_recommendation.html"
-        if _is_htmx(request)
+        if is_htmx(request)
         else "recommendations/detail.html"
     )
     return render(request, template, context, status=status)
@@ -450,7 +441,7 @@ def recommendation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def _act_on_request(
     request: HttpRequest, pk: int, run: Callable[..., RecommendationRequest], notice: str
 ) -> HttpResponse:
-    member = _member(request)
+    member = page_member(request)
     req = selectors.request_for(pk, viewer=member)
     if req is None:
         raise Http404("No such request.")
@@ -459,7 +450,7 @@ def _act_on_request(
         run(request_id=pk, member=member)
     except ApplicationError as exc:
         error, status = exc.message, exc.status
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             # A refusal is a page with the message and the service's status, not a redirect.
             return render(
