@@ -9,34 +9,17 @@ connected. Alice closes the ask as solved and thanks Bob.
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from asks.models import Ask, AskHelper
 from connections import graph
-from profiles.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import log_in, member
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Looking for an aviation technical writer"
 BODY = "A320 maintenance manuals, three months, remote."
 NOTE = "Carol wrote the A320 manuals at Atlantic Air."
-
-
-def member(handle: str, full_name: str, headline: str) -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name)
-    assert isinstance(user, User)
-    user.profile.headline = headline
-    user.profile.save()
-    return user
-
-
-def log_in(page: Page, handle: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^Login:?$")).fill(handle)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/home/$"))
 
 
 def test_a_connection_refers_someone_from_an_ask(new_page) -> None:

@@ -6,22 +6,14 @@ import re
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from connections import graph
 from discovery import services
 from profiles.models import Position, User
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import log_in, member
 
 pytestmark = pytest.mark.e2e
-
-
-def member(handle: str, full_name: str, headline: str = "") -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name)
-    assert isinstance(user, User)
-    user.profile.headline = headline
-    user.profile.save()
-    return user
 
 
 def works_at(user: User, organization: str) -> None:
@@ -32,14 +24,6 @@ def works_at(user: User, organization: str) -> None:
         start_date=date(2021, 1, 1),
         is_current=True,
     )
-
-
-def log_in(page: Page, handle: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^Login:?$")).fill(handle)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/home/$"))
 
 
 def test_who_do_i_know_at_a_company_then_get_introduced(new_page) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from connections import graph
 from profiles.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import log_in, member
 
 pytestmark = pytest.mark.e2e
 
@@ -25,23 +25,6 @@ JOHN_CONTACT = "john.carter@routes.example"
 MESSAGE = "Maya, I read your resume: your network-planning work is what we need. Coffee?"
 NOTE = "Pete, you worked with Maya at Atlantic Air: would you pass this on?"
 ENDORSEMENT = "John is the best route planner I know."
-
-
-def member(handle: str, full_name: str, **profile: str) -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name)
-    assert isinstance(user, User)
-    for field, value in profile.items():
-        setattr(user.profile, field, value)
-    user.profile.save()
-    return user
-
-
-def log_in(page: Page, handle: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^Login:?$")).fill(handle)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/home/$"))
 
 
 def mark_document(page: Page) -> None:

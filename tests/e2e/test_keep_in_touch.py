@@ -6,28 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from connections import graph
 from digest.models import KeepInTouch
-from profiles.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import log_in, member
 
 pytestmark = pytest.mark.e2e
-
-
-def member(handle: str, full_name: str) -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name)
-    assert isinstance(user, User)
-    return user
-
-
-def log_in(page: Page, handle: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^Login:?$")).fill(handle)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/home/$"))
 
 
 def test_keep_in_touch_from_a_profile_then_mark_touched(new_page) -> None:

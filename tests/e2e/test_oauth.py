@@ -17,19 +17,13 @@ import pytest
 from playwright.sync_api import Route, expect
 
 from developers import services
-from profiles.models import User
 from tests.developers.conftest import App, authorize_query, pkce_pair
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import member
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 REDIRECT_URI = "https://client.example/callback"
-
-
-def member(handle: str, full_name: str) -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name)
-    assert isinstance(user, User)
-    return user
 
 
 def call(url: str, *, data: dict[str, str] | None = None, token: str = "") -> tuple[int, Any]:

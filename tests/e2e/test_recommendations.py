@@ -8,32 +8,16 @@ import datetime
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from connections import graph
-from profiles.models import Position, User
-from tests.factories import PASSWORD, UserFactory
+from profiles.models import Position
+from tests.e2e.helpers import log_in, member
 
 pytestmark = pytest.mark.e2e
 
 MESSAGE = "Pete, would you say a few words about the timetable rebuild we did together?"
 BODY = "John rebuilt our whole timetable in a winter: calm, exact and always kind to the crews."
-
-
-def member(handle: str, full_name: str, headline: str) -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name)
-    assert isinstance(user, User)
-    user.profile.headline = headline
-    user.profile.save()
-    return user
-
-
-def log_in(page: Page, handle: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^Login:?$")).fill(handle)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/home/$"))
 
 
 def test_ask_write_approve_and_see_it_on_the_profile(new_page) -> None:

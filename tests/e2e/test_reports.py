@@ -16,8 +16,8 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from connections import graph
 from connections import services as connection_services
 from moderation.models import DontKnowAnswer, Report
-from profiles.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import log_in, member
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -51,20 +51,6 @@ PAGES = [
     ("settings-data", []),
     ("report", ["profile", "bob"]),
 ]
-
-
-def member(handle: str, full_name: str) -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name)
-    assert isinstance(user, User)
-    return user
-
-
-def log_in(page: Page, handle: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^Login:?$")).fill(handle)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/home/$"))
 
 
 @pytest.fixture

@@ -4,31 +4,16 @@ and ask for an introduction from a result."""
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from connections import graph
 from introductions.models import Introduction
-from profiles.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import log_in, member
 
 pytestmark = pytest.mark.e2e
 
 MESSAGE = "Maya, your network-planning work is what our routes team needs. Coffee?"
 NOTE = "Pete, would you pass this on? We met at the Lisbon ops meetup."
-
-
-def member(handle: str, full_name: str, headline: str) -> User:
-    user = UserFactory(username=handle, profile__full_name=full_name, profile__headline=headline)
-    assert isinstance(user, User)
-    return user
-
-
-def log_in(page: Page, handle: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^Login:?$")).fill(handle)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/home/$"))
 
 
 def test_search_filter_to_second_degree_and_get_introduced(new_page) -> None:
