@@ -12,6 +12,7 @@ proxies' X-Forwarded-For entries to trust; none by default, so a client cannot p
 its own address).
 """
 
+import hashlib
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -92,7 +93,9 @@ def _ident(limit: Limit, request: Any) -> str | None:
         return str(user.pk) if user is not None and user.is_authenticated else None
     if limit.key == "ip":
         return BaseThrottle().get_ident(request)
-    return _username(request)
+    username = _username(request)
+    # Hashed: a username is client input, and cache keys must stay short and plain.
+    return hashlib.sha256(username.encode()).hexdigest()[:32] if username else None
 
 
 def check(request: Any) -> int | None:
