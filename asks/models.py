@@ -98,6 +98,7 @@ class AskPass(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "ask passes"
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -193,6 +193,7 @@ def ask_answer(*, ask_id: int, member: User, body: str) -> AskAnswer:
             "You have already answered this ask.", code="already_answered"
         ) from None
     notify(recipient_id=ask.author_id, kind=N.ASK_ANSWERED, actor_id=member.pk, subject_id=ask.pk)
+    ask_views_record(viewer=member, asks=[ask])  # whoever answers has seen it
     return answer
 
 
@@ -270,6 +271,7 @@ def ask_refer(*, ask_id: int, referrer: User, referred: User, note: str = "") ->
         member_touched.send(
             sender=AskReferral, member_id=referrer.pk, other_id=other.pk, how="referral"
         )
+    ask_views_record(viewer=referrer, asks=[ask])  # whoever refers has seen it
     return referral
 
 

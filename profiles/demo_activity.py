@@ -161,6 +161,29 @@ def seed_activity(demo: User) -> list[str]:
     for other_id in second[:2]:
         attempt("a connection request", request_from(other_id))
 
+    # Two reports for the moderators' queue, about a member two steps away.
+    from moderation import services as moderation
+
+    def report_by(reporter: User, reported: User, reason: str, details: str) -> Callable[[], Any]:
+        return lambda: moderation.report_create(
+            reporter=reporter,
+            target_type="profile",
+            target_id=reported.username,
+            reason=reason,
+            details=details,
+        )
+
+    if second:
+        reported = User.objects.get(pk=second[-1])
+        attempt(
+            "a report",
+            report_by(c[11], reported, "spam", "Sends the same sales pitch to everyone."),
+        )
+        attempt(
+            "a report",
+            report_by(c[10], reported, "fake", "The photo and positions are someone else's."),
+        )
+
     # Keep in touch.
     attempt("keep in touch", lambda: digest.keep_in_touch_add(member=demo, other=c[9]))
     attempt(

@@ -57,7 +57,7 @@ def second_degree_of(member: User) -> tuple[User, User]:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    demo = User.objects.get(username="demo")
+    demo = User.objects.select_related("profile").get(username="demo")
     target, _broker = second_degree_of(demo)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -88,9 +88,7 @@ def main() -> None:
         page.goto(f"{BASE}/discover/")
         page.wait_for_selector("li.suggestion", timeout=60_000)
         shot(page, "people-you-may-know")
-        industry = demo.profile.get_industry_display()
         shot(page, "who-at", f"/discover/at/?industry={demo.profile.industry}")
-        print("who do I know in", industry)
         shot(page, "keep-in-touch", "/network/keep-in-touch/")
         shot(page, "digest", "/digest/")
         shot(page, "your-data", "/settings/data/")
@@ -98,7 +96,7 @@ def main() -> None:
         page.context.clear_cookies()
         log_in(page, "admin", "linkup-admin")
         shot(page, "admin", "/admin/introductions/introduction/")
-        shot(page, "admin-reports", "/admin/moderation/report/?status__exact=all")
+        shot(page, "admin-reports", "/admin/moderation/report/")
         browser.close()
 
 

@@ -115,11 +115,11 @@ def test_mine_lists_my_asks_with_their_reach(people, clients, make_ask):
     clients["bob"].get(url(ask.pk))  # opening it again counts no more
     clients["bob"].post(url(ask.pk, "pass"), {"to": ["carol", "erin"]}, format="json")
     clients["carol"].get(URL)
-    clients["dave"].post(url(ask.pk, "answer"), {"body": "Not me."}, format="json")
+    clients["dave"].post(url(ask.pk, "answer"), {"body": "Not me."}, format="json")  # seen too
 
     [row] = clients["alice"].get(URL, {"mine": 1}).json()["results"]
 
-    assert row["reach"] == {"seen_by": 2, "passes": 2, "referrals": 0, "answers": 1}
+    assert row["reach"] == {"seen_by": 3, "passes": 2, "referrals": 0, "answers": 1}
     assert "passed_by" not in row
     assert clients["bob"].get(URL, {"mine": 1}).json()["results"] == []
 
