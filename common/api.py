@@ -211,6 +211,13 @@ def request_member(request: Request) -> "User":
     return user
 
 
+def paginate(view: APIView, request: Request, rows: Any) -> tuple[Pagination, list[Any]]:
+    """One page of `rows` for a list endpoint, and the paginator that renders it."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rows, request, view=view)
+    return paginator, list(page or [])
+
+
 class PaginatedApi(APIView):
     # Lets drf-spectacular document list responses as pages (count, next, previous, results).
     pagination_class = Pagination

@@ -22,9 +22,9 @@ from rest_framework.views import APIView
 
 from common.api import (
     PaginatedApi,
-    Pagination,
     StrictInputSerializer,
     error_responses,
+    paginate,
     request_member,
     service_404s_as_one,
 )
@@ -126,12 +126,6 @@ def _requests_of(member: User) -> QuerySet[ConnectionRequest]:
     )
 
 
-def _paginate(view: APIView, request: Request, rows: Any) -> tuple[Pagination, list[Any]]:
-    paginator = Pagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
-    return paginator, list(page or [])
-
-
 _PaginatedApi = PaginatedApi
 
 
@@ -178,7 +172,7 @@ class ProfileMutualApi(_PaginatedApi):
         viewer = _member(request)
         member = _visible_member(handle, viewer)
         ids = [] if member.pk == viewer.pk else graph.mutual_connection_ids(viewer.pk, member.pk)
-        paginator, page = _paginate(self, request, ids)
+        paginator, page = paginate(self, request, ids)
         rows = selectors.profiles_in_order(page)
         data = MemberSummaryOutputSerializer(rows, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
@@ -208,7 +202,7 @@ class ConnectionListApi(_PaginatedApi):
             q=query.validated_data.get("q", "").strip(),
             sort=query.validated_data["sort"],
         )
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         data = ConnectionOutputSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
@@ -301,7 +295,7 @@ class ConnectionRequestListApi(_PaginatedApi):
             rows = selectors.received_requests(member)
         # Both members are rendered: select both profiles, not one query per row.
         rows = rows.select_related("from_member__profile", "to_member__profile")
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         return paginator.get_paginated_response(_render_requests(request, member, page))
 
     @extend_schema(
@@ -451,7 +445,7 @@ class InvitationListApi(_PaginatedApi):
     )
     def get(self, request: Request) -> Response:
         rows = selectors.invitations_of(_member(request))
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         return paginator.get_paginated_response(InvitationOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -552,7 +546,7 @@ class BlockListApi(_PaginatedApi):
             .select_related("blocked__profile")
             .order_by("-created_at", "-id")
         )
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         return paginator.get_paginated_response(BlockOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -632,7 +626,7 @@ class NotificationListApi(_PaginatedApi):
     )
     def get(self, request: Request) -> Response:
         rows = selectors.notifications_for(_member(request))
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         data = NotificationOutputSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from common.api import (
     PaginatedApi,
-    Pagination,
     error_responses,
+    paginate,
     request_member,
     service_404s_as_one,
 )
@@ -82,8 +82,7 @@ class KeepInTouchListApi(PaginatedApi):
     )
     def get(self, request: Request) -> Response:
         rows = selectors.keep_in_touch_for(request_member(request))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
+        paginator, page = paginate(self, request, rows)
         data = KeepInTouchOutputSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 

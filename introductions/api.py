@@ -25,8 +25,8 @@ from rest_framework.views import APIView
 
 from common.api import (
     PaginatedApi,
-    Pagination,
     error_responses,
+    paginate,
     request_member,
     service_404s_as_one,
     visible_members_or_404,
@@ -108,12 +108,6 @@ def _views(member: User, introductions: Iterable[Introduction]) -> list[Introduc
 _PaginatedApi = PaginatedApi
 
 
-def _paginate(view: APIView, request: Request, rows: Any) -> tuple[Pagination, list[Any]]:
-    paginator = Pagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
-    return paginator, list(page or [])
-
-
 # --- list and ask ----------------------------------------------------------------
 
 
@@ -138,7 +132,7 @@ class IntroductionListApi(_PaginatedApi):
         query = IntroductionListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         rows = selectors.introductions_for(member, role=query.validated_data.get("role"))
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         context = {"request": request, "viewer_id": member.pk}
         data = IntroductionOutputSerializer(_views(member, page), many=True, context=context).data
         return paginator.get_paginated_response(data)
@@ -496,7 +490,7 @@ class BrokerHistoryApi(_PaginatedApi):
                 "hops", queryset=Hop.objects.select_related("broker__profile").order_by("position")
             )
         )
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         context = {"request": request, "viewer_id": member.pk, "with_outcomes": True}
         data = IntroductionOutputSerializer(_views(member, page), many=True, context=context).data
         return paginator.get_paginated_response(data)

@@ -10,6 +10,7 @@ from common.api import (
     PaginatedApi,
     StrictInputSerializer,
     error_responses,
+    paginate,
     request_member,
     service_404s_as_one,
 )
@@ -57,8 +58,7 @@ class ReportListApi(PaginatedApi):
         reports = Report.objects.filter(reporter=request_member(request)).order_by(
             "-created_at", "-id"
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(reports, request, view=self)
+        paginator, page = paginate(self, request, reports)
         return paginator.get_paginated_response(ReportOutputSerializer(page, many=True).data)
 
     @extend_schema(

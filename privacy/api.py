@@ -6,7 +6,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import PaginatedApi, StrictInputSerializer, error_responses, request_member
+from common.api import (
+    PaginatedApi,
+    StrictInputSerializer,
+    error_responses,
+    paginate,
+    request_member,
+)
 from common.exceptions import ApplicationError
 from connections.serializers import EmptyInputSerializer
 from privacy import services
@@ -46,8 +52,7 @@ class ExportListApi(PaginatedApi):
         exports = DataExport.objects.filter(member=request_member(request)).order_by(
             "-created_at", "-id"
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(exports, request, view=self)
+        paginator, page = paginate(self, request, exports)
         return paginator.get_paginated_response(DataExportSerializer(page, many=True).data)
 
     @extend_schema(

@@ -11,7 +11,7 @@ members who never existed give the same 404 whichever handle names them.
 
 from typing import Any, ClassVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 
 from common.api import (
     PaginatedApi,
-    Pagination,
     error_responses,
+    paginate,
     request_member,
     service_404s_as_one,
 )
@@ -105,12 +105,6 @@ def _render(request: Request, shown: Shown) -> dict[str, Any]:
     return data
 
 
-def _paginate(view: APIView, request: Request, rows: QuerySet[Any]) -> tuple[Pagination, list[Any]]:
-    paginator = Pagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
-    return paginator, list(page or [])
-
-
 # --- recommendations ------------------------------------------------------------
 
 
@@ -141,7 +135,7 @@ class RecommendationListApi(PaginatedApi):
             rows = selectors.written(member)
         else:
             rows = selectors.received(member)
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         shown = selectors.present_all(page, member.pk)
         data = RecommendationOutputSerializer(shown, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
@@ -398,7 +392,7 @@ class RecommendationRequestListApi(PaginatedApi):
             rows = selectors.requests_sent(member)
         else:
             rows = selectors.requests_received(member)
-        paginator, page = _paginate(self, request, rows)
+        paginator, page = paginate(self, request, rows)
         shown = [selectors.present_request(r, member.pk) for r in page]
         data = RecommendationRequestOutputSerializer(
             shown, many=True, context={"request": request}
