@@ -16,9 +16,10 @@ import random
 
 from locust import FastHttpUser, between, events, task
 
+from bench.words import WORDS
+
 POOL: list[dict] = []
 _slices = itertools.count()
-WORDS = ["engineer", "manager", "design", "sales", "data", "marketing", "finance", "teacher"]
 
 
 @events.init.add_listener

@@ -145,6 +145,8 @@ class Closeness:
 
     degree: int | None  # 0 self, 1, 2, 3, or None: out of network (or hidden)
     mutual_count: int
+    # Hidden from the viewer: blocked either way, suspended or deactivated.
+    hidden: bool = False
 
 
 # One query for a whole page of members: for each target t,
@@ -213,7 +215,8 @@ def closeness(viewer_id: int, member_ids: Iterable[int]) -> dict[int, Closeness]
     for member_id, mutual, first, third, hidden in _rows(sql, {"v": viewer_id, "ids": ids}):
         degree: int | None
         if hidden:
-            degree, mutual = None, 0
+            result[member_id] = Closeness(degree=None, mutual_count=0, hidden=True)
+            continue
         elif member_id == viewer_id:
             degree, mutual = 0, 0
         elif first:

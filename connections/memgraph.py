@@ -158,6 +158,81 @@ def _bfs(indptr, indices, alive, o_indptr, o_indices, hidden, source, mark, epoc
     return ends
 
 
+@njit(cache=True, nogil=True)
+def _spread(indptr, indices, alive, o_indptr, o_indices, nodes, counts, touched):
+    """Count, for every node next to one of `nodes`, how many of `nodes` it is next to.
+
+    counts must be all zero on entry; the nodes counted are written to touched[:k]
+    and k is returned (the caller resets counts[touched[:k]] to zero).
+    """
+    n_base = len(indptr) - 1
+    k = 0
+    for i in range(len(nodes)):
+        u = nodes[i]
+        if u < n_base:
+            for e in range(indptr[u], indptr[u + 1]):
+                if alive[e]:
+                    v = indices[e]
+                    if counts[v] == 0:
+                        touched[k] = v
+                        k += 1
+                    counts[v] += 1
+        for e in range(o_indptr[u], o_indptr[u + 1]):
+            v = o_indices[e]
+            if counts[v] == 0:
+                touched[k] = v
+                k += 1
+            counts[v] += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _flagged_neighbours(
+    indptr, indices, alive, o_indptr, o_indices, nodes, flag, stop_at_one, limit
+):
+    """For each of `nodes` (-1: none), how many of its neighbours have flag set (or, with
+    stop_at_one, 1 as soon as one has: the test for "next to one of them"). With a
+    limit, the nodes after the limit-th one found are not looked at (0)."""
+    n_base = len(indptr) - 1
+    out = np.zeros(len(nodes), dtype=np.int32)
+    hits = 0
+    for i in range(len(nodes)):
+        if limit and hits >= limit:
+            break
+        u = nodes[i]
+        if u < 0:
+            continue
+        found = 0
+        if u < n_base:
+            for e in range(indptr[u], indptr[u + 1]):
+                if alive[e] and flag[indices[e]]:
+                    found += 1
+                    if stop_at_one:
+                        break
+        if found == 0 or not stop_at_one:
+            for e in range(o_indptr[u], o_indptr[u + 1]):
+                if flag[o_indices[e]]:
+                    found += 1
+                    if stop_at_one:
+                        break
+        out[i] = found
+        if found:
+            hits += 1
+    return out
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """A viewer's visible 1st and 2nd degree, as member ids, with each 2nd-degree
+    member's number of connections in common with the viewer."""
+
+    first: np.ndarray
+    second: np.ndarray
+    mutual: np.ndarray
+    first_nodes: np.ndarray
+    second_nodes: np.ndarray
+
+
 @dataclass
 class MemGraph:
     """A snapshot's CSR plus an overlay that brings it up to date with Postgres."""
@@ -169,11 +244,16 @@ class MemGraph:
     load_seconds: float
     alive: np.ndarray = field(init=False)
     extra_ids: list[int] = field(default_factory=list)  # members who joined after the snapshot
+    _extra_index: dict[int, int] = field(default_factory=dict)
     o_indptr: np.ndarray = field(init=False)
     o_indices: np.ndarray = field(init=False)
     hidden: np.ndarray = field(init=False)
     mark: np.ndarray = field(init=False)
     queue: np.ndarray = field(init=False)
+    tally: np.ndarray = field(init=False)
+    flag: np.ndarray = field(init=False)
+    # Suspended or deactivated members (sorted ids) as of the last sync.
+    hidden_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     epoch: int = 0
     overlay_pairs: int = 0
     _killed: list[int] = field(default_factory=list)
@@ -196,6 +276,8 @@ class MemGraph:
         self.hidden = np.zeros(n, dtype=np.bool_)
         self.mark = np.zeros(n, dtype=np.int64)
         self.queue = np.zeros(n, dtype=np.int32)
+        self.tally = np.zeros(n, dtype=np.int32)
+        self.flag = np.zeros(n, dtype=np.bool_)
         self.epoch = 0
 
     @classmethod
@@ -223,14 +305,13 @@ class MemGraph:
         i = int(np.searchsorted(self.ids, member_id))
         if i < self.n_base and self.ids[i] == member_id:
             return i
-        try:
-            return self.n_base + self.extra_ids.index(member_id)
-        except ValueError:
-            return None
+        extra = self._extra_index.get(member_id)
+        return None if extra is None else self.n_base + extra
 
     def _node_or_add(self, member_id: int) -> int:
         node = self.node(member_id)
         if node is None:
+            self._extra_index[member_id] = len(self.extra_ids)
             self.extra_ids.append(member_id)
             node = self.n - 1
         return node
@@ -307,6 +388,7 @@ class MemGraph:
             self.o_indptr = np.zeros(self.n + 1, dtype=np.int64)
             self.o_indices = np.zeros(0, dtype=np.int32)
         self.hidden[:] = False
+        self.hidden_ids = np.sort(hidden)
         for member_id in hidden.tolist():
             node = self.node(member_id)
             if node is not None:
@@ -337,6 +419,87 @@ class MemGraph:
             return []
         ends = self._bfs(node, 2)
         return [self.member_id(int(v)) for v in self.queue[: ends[2]]]
+
+    # -- a viewer's neighbourhood, for people search (profiles.search_memory) -----------
+
+    def nodes_of(self, member_ids: np.ndarray) -> np.ndarray:
+        """The node of each member id, -1 for a member the graph does not hold."""
+        ids = np.asarray(member_ids, dtype=np.int64)
+        out = np.full(len(ids), -1, dtype=np.int64)
+        if self.n_base:
+            pos = np.minimum(np.searchsorted(self.ids, ids), self.n_base - 1)
+            found = self.ids[pos] == ids
+            out[found] = pos[found]
+        if self._extra_index:
+            for i in np.flatnonzero(out < 0).tolist():
+                extra = self._extra_index.get(int(ids[i]))
+                if extra is not None:
+                    out[i] = self.n_base + extra
+        return out
+
+    def member_ids_of(self, nodes: np.ndarray) -> np.ndarray:
+        nodes = np.asarray(nodes, dtype=np.int64)
+        out = np.empty(len(nodes), dtype=np.int64)
+        base = nodes < self.n_base
+        out[base] = self.ids[nodes[base]]
+        if not base.all():
+            extra = np.asarray(self.extra_ids, dtype=np.int64)
+            out[~base] = extra[nodes[~base] - self.n_base]
+        return out
+
+    def _spread_from(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = _spread(
+            self.indptr, self.indices, self.alive, self.o_indptr, self.o_indices,
+            nodes, self.tally, self.queue,
+        )  # fmt: skip
+        touched = self.queue[:k].astype(np.int64)
+        counts = self.tally[touched]
+        self.tally[touched] = 0
+        return touched, counts
+
+    def neighbourhood(self, member_id: int, *, blocked: np.ndarray) -> Neighbourhood:
+        """The member's visible 1st degree, and their 2nd degree without the members in
+        `blocked` (ids), each with their count of connections in common: what
+        connections.graph's n1 and n2 give in SQL."""
+        empty = np.zeros(0, dtype=np.int64)
+        node = self.node(member_id)
+        if node is None or self.hidden[node]:
+            return Neighbourhood(empty, empty, empty, empty, empty)
+        first, _ = self._spread_from(np.array([node], dtype=np.int64))
+        first = first[~self.hidden[first]]
+        two, mutual = self._spread_from(first)
+        self.flag[first] = True
+        blocked_nodes = self.nodes_of(blocked)
+        blocked_nodes = blocked_nodes[blocked_nodes >= 0]
+        self.flag[blocked_nodes] = True
+        self.flag[node] = True
+        keep = ~self.hidden[two] & ~self.flag[two]
+        self.flag[first] = False
+        self.flag[blocked_nodes] = False
+        self.flag[node] = False
+        second, mutual = two[keep], mutual[keep].astype(np.int64)
+        return Neighbourhood(
+            first=self.member_ids_of(first),
+            second=self.member_ids_of(second),
+            mutual=mutual,
+            first_nodes=first,
+            second_nodes=second,
+        )
+
+    def neighbours_among(
+        self, nodes: np.ndarray, among: np.ndarray, *, any_one: bool = False, limit: int = 0
+    ) -> np.ndarray:
+        """For each node (-1: a member the graph does not hold), how many of its
+        connections are among the nodes `among` (with any_one: 1 when at least one is).
+        With a limit, only until `limit` nodes with one were found (the rest: 0)."""
+        self.flag[among] = True
+        try:
+            return _flagged_neighbours(
+                self.indptr, self.indices, self.alive, self.o_indptr, self.o_indices,
+                np.asarray(nodes, dtype=np.int64), self.flag, any_one, limit,
+            )  # fmt: skip
+        finally:
+            self.flag[among] = False
 
 
 _cached: MemGraph | None = None

@@ -25,7 +25,6 @@ from rest_framework.views import APIView
 from common.api import PaginatedApi, Pagination, error_responses, request_member
 from common.exceptions import ApplicationError
 from connections import graph
-from connections.services import is_blocked_between
 from profiles import selectors, services
 from profiles.api_auth import TokenAuthentication
 from profiles.models import ApiToken, Profile, User
@@ -280,11 +279,12 @@ class ProfileDetailApi(APIView):
         viewer = _member(request)
         profile = selectors.profile_for_viewer(handle=handle, viewer=viewer)
         is_self = profile.user_id == viewer.pk
-        # A block either way: the same 404 as a member who never existed.
-        if not is_self and is_blocked_between(viewer.pk, profile.user_id):
-            raise Http404("No such member.")
-        # Degree and mutual count in one query; closeness says 0 for yourself, the API null.
+        # Degree, mutual count and a block either way in one query; closeness says 0 for
+        # yourself, the API null. The profile is visible, so hidden means blocked: the
+        # same 404 as a member who never existed.
         closeness = graph.closeness(viewer.pk, [profile.user_id])[profile.user_id]
+        if not is_self and closeness.hidden:
+            raise Http404("No such member.")
         degree = closeness.degree or None
         context = {
             "request": request,

@@ -31,12 +31,10 @@ details: the callers render name, headline, location and industry only.
 """
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, overload
 
 from django.db import connection
-from django.db.models import Q
 
 from connections import graph
 from connections.graph import Closeness
@@ -66,13 +64,13 @@ PROFILES = Profile._meta.db_table
 POSITIONS = Position._meta.db_table
 EDUCATION = Education._meta.db_table
 SKILLS = Skill._meta.db_table
+REQUESTS = ConnectionRequest._meta.db_table
 
 # The query string as websearch syntax ("quoted phrases", -not, or): never an error.
 TSQUERY = "websearch_to_tsquery('english', %(q)s)"
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     id: int
     name: str
     exact: bool
@@ -134,7 +132,7 @@ class MemberSearch:
         self.school = school.strip()
         self.skill = skill.strip()
         self.degree = degree
-        self._ranked: list[_Candidate] | None = None
+        self._ranked: Sequence[_Candidate] | None = None
 
     # -- query 1: candidates ----------------------------------------------------------
 
@@ -271,7 +269,13 @@ class MemberSearch:
         body = " UNION ALL ".join(f"({part})" for part in parts)
         return f"WITH {ctes}\n{body}", params
 
-    def ranked(self) -> list[_Candidate]:
+    def ranked(self) -> Sequence[_Candidate]:
+        if self._ranked is None:
+            # The worker's in-memory graph and match sets when it has them (the same
+            # results, without the joins); else one SQL statement.
+            from profiles import search_memory
+
+            self._ranked = search_memory.rank(self)
         if self._ranked is None:
             sql, params = self._sql()
             with connection.cursor() as cursor:
@@ -332,14 +336,22 @@ def _open_requests(viewer_id: int, member_ids: list[int]) -> dict[int, str]:
     As on a profile: the viewer's own ignored request still looks pending to them,
     and a request to the viewer wins (accepting it connects them at once).
     """
-    rows = ConnectionRequest.objects.filter(
-        Q(from_member_id=viewer_id, to_member_id__in=member_ids, status__in=OPEN_SENT)
-        | Q(
-            from_member_id__in=member_ids,
-            to_member_id=viewer_id,
-            status=ConnectionRequest.Status.PENDING,
+    # Written out rather than built with the ORM: on every page of results, the
+    # building cost more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT from_member_id, to_member_id FROM {REQUESTS}"  # noqa: S608 (a table name)
+            " WHERE (from_member_id = %(v)s AND to_member_id = ANY(%(ids)s)"
+            " AND status = ANY(%(sent)s))"
+            " OR (from_member_id = ANY(%(ids)s) AND to_member_id = %(v)s AND status = %(pending)s)",
+            {
+                "v": viewer_id,
+                "ids": member_ids,
+                "sent": [str(status) for status in OPEN_SENT],
+                "pending": str(ConnectionRequest.Status.PENDING),
+            },
         )
-    ).values_list("from_member_id", "to_member_id")
+        rows = cursor.fetchall()
     found: dict[int, str] = {}
     for sender, recipient in rows:
         if sender == viewer_id:

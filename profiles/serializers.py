@@ -21,6 +21,14 @@ from profiles.industries import Industry
 from profiles.models import Profile
 from profiles.services import MAX_SKILLS
 
+_INDUSTRY_LABELS = {str(code): str(label) for code, label in Industry.choices}
+
+
+def _industry(code: str) -> dict[str, str]:
+    # A dict lookup: Model.get_FOO_display() flattens every choice on every call.
+    return {"code": code, "label": _INDUSTRY_LABELS.get(code, code)}
+
+
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH_RE = re.compile(MONTH_PATTERN)
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -215,7 +223,7 @@ class _ProfileOutputBase(serializers.Serializer):
     def get_industry(self, profile: Profile) -> dict[str, str] | None:
         if not profile.industry:
             return None
-        return {"code": profile.industry, "label": profile.get_industry_display()}
+        return _industry(profile.industry)
 
     def get_photo_url(self, profile: Profile) -> str | None:
         if not profile.photo:
@@ -345,7 +353,7 @@ class MemberSearchOutputSerializer(serializers.Serializer):
         profile = row[0]
         if not profile.industry:
             return None
-        return {"code": profile.industry, "label": profile.get_industry_display()}
+        return _industry(profile.industry)
 
     def get_degree(self, row: tuple[Profile, Closeness]) -> int | None:
         return row[1].degree or None

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from bench.words import WORDS
 from profiles.models import ApiToken
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,6 +112,31 @@ def _locust(host: str, pool: Path, seconds: int, out: Path, user_class: str) -> 
         return {row["Name"]: row for row in csv.DictReader(f)}
 
 
+def _get(host: str, path: str, token: str) -> None:
+    req = urllib.request.Request(  # noqa: S310 (loopback)
+        host + path, headers={"Authorization": f"Token {token}"}
+    )
+    urllib.request.urlopen(req, timeout=120).read()  # noqa: S310 (loopback)
+
+
+def _warm(host: str, pool_file: Path, workers: int, log_file: Path) -> None:
+    """What a server that has been up a while has: every worker's imports, its copy of the
+    graph for search (read in the background on its first search; SQL answers until
+    then) and the match sets of the queries the test sends (profiles.search_memory)."""
+    token = json.loads(pool_file.read_text())[0]["token"]
+    started = time.monotonic()
+    while time.monotonic() - started < 300:
+        _get(host, "/api/v1/profiles/?q=engineer", token)
+        if log_file.read_text(errors="replace").count("search graph loaded") >= workers:
+            break
+        time.sleep(1)
+    print(f"search graphs loaded in {time.monotonic() - started:.0f} s", flush=True)
+    for word in WORDS:
+        for degree in ("", "&degree=2", "&degree=3"):
+            for _ in range(workers * 3):
+                _get(host, f"/api/v1/profiles/?q={word}{degree}", token)
+
+
 def _row(name: str, stats: dict) -> str:
     return (
         f"| {name} | {int(stats['Request Count']):,} | {int(stats['Failure Count'])} | "
@@ -125,12 +151,26 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
     pool_file = var / "load-pool.json"
     pool_file.write_text(json.dumps(_pool()))
     port = _free_port()
-    workers = os.environ.get("LOAD_WORKERS", "3")
+    workers = os.environ.get("LOAD_WORKERS", "2")
+    threads = os.environ.get("LOAD_THREADS", "4")
+    log_file = var / "load-web.log"
+    log_file.unlink(missing_ok=True)
     web = subprocess.Popen(
-        [str(BIN / "gunicorn"), "linkup.wsgi", "-b", f"127.0.0.1:{port}", "-w", workers],
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            str(ROOT / "linkup" / "gunicorn.conf.py"),
+            "linkup.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            workers,
+            "--threads",
+            threads,
+        ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "linkup.settings.bench"},
-        stdout=(var / "load-web.log").open("ab"),
+        stdout=log_file.open("ab"),
         stderr=subprocess.STDOUT,
     )
     host = f"http://127.0.0.1:{port}"
@@ -142,13 +182,7 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
                 break
             except OSError:
                 time.sleep(0.5)
-        # Warm every worker (imports, the in-memory graph) before measuring.
-        token = json.loads(pool_file.read_text())[0]["token"]
-        for _ in range(int(workers) * 4):
-            req = urllib.request.Request(  # noqa: S310 (loopback)
-                host + "/api/v1/network/", headers={"Authorization": f"Token {token}"}
-            )
-            urllib.request.urlopen(req, timeout=120).read()  # noqa: S310 (loopback)
+        _warm(host, pool_file, int(workers), log_file)
         baseline = _locust(host, pool_file, min(20, seconds), var / "load-baseline", "Visitor")
         mixed = _locust(host, pool_file, seconds, var / "load-mixed", "Member")
     finally:
@@ -162,7 +196,8 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
         and int(total["Failure Count"]) == 0
     )
     lines = [
-        f"### Load: locust, {USERS} users, {seconds} s, gunicorn -w {workers} on loopback "
+        f"### Load: locust, {USERS} users, {seconds} s, gunicorn -w {workers} --threads {threads}"
+        " (gthread) on loopback "
         f"({members:,} members)",
         "",
         "| request | count | failures | requests/s | median | p95 |",

@@ -210,6 +210,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Data exports ("Download my data") are private: kept outside MEDIA_ROOT and served
 # only to their member by privacy.views.
+# People search from the worker's in-memory graph (profiles.search_memory): "background"
+# reads the graph in a thread on a worker's first search (about 0.5 GB and 25 s a worker
+# at 1,000,000 members; SQL answers meanwhile), "off" searches in SQL only. The graph
+# catches up with Postgres at most this often.
+SEARCH_GRAPH = env.str("LINKUP_SEARCH_GRAPH", default="background")
+SEARCH_GRAPH_SYNC_SECONDS = env.float("LINKUP_SEARCH_GRAPH_SYNC_SECONDS", default=1.0)
+
 EXPORT_ROOT = env.path("LINKUP_EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

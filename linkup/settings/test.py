@@ -14,4 +14,7 @@ CACHES = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/linkup-test-media")
+# SQL search unless a test gives the search its graph (tests/profiles/test_search.py).
+SEARCH_GRAPH = "off"
+SEARCH_GRAPH_SYNC_SECONDS = 0.0
 EXPORT_ROOT = env.path("LINKUP_EXPORT_ROOT", default="/tmp/linkup-test-exports")

@@ -499,6 +499,9 @@ class _MemberTables:
             ["user_id", "full_name", "headline", "summary", "industry", "location",
              "contact_email", "phone", "website", "created_at", "updated_at"],
             now,
+            # A bulk load is no "change since" for the search's match sets
+            # (profiles.search_memory): every set read after it includes these rows.
+            constants={"search_changed_at": "-infinity"},
         )  # fmt: skip
         self.positions = _CopyBuffer(
             Position,
@@ -782,15 +785,23 @@ class _CopyBuffer:
     seeding.
     """
 
-    def __init__(self, model: type[models.Model], columns: list[str], now: datetime) -> None:
+    def __init__(
+        self,
+        model: type[models.Model],
+        columns: list[str],
+        now: datetime,
+        constants: dict[str, str] | None = None,
+    ) -> None:
         rest = [
             f
             for f in model._meta.concrete_fields
             if f.column not in columns and not isinstance(f, models.AutoField)
         ]
         self.table = model._meta.db_table
-        self.columns = [*columns, *(f.column for f in rest)]
+        constants = constants or {}
+        self.columns = [*columns, *(f.column for f in rest), *constants]
         self.tail = "".join("\t" + _default_text(f, now) for f in rest)
+        self.tail += "".join("\t" + value for value in constants.values())
         self.lines: list[str] = []
 
     def add(self, *values: str) -> None:
