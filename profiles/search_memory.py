@@ -89,7 +89,11 @@ class _GraphHolder:
             return None
         graph = self.graph
         if graph is None or graph.too_old():
-            self._start_loading()
+            if settings.SEARCH_GRAPH == "inline":
+                graph = self._read()
+                self.set(graph)
+            else:
+                self._start_loading()
         if graph is None:
             return None
         now = time.monotonic()
@@ -107,15 +111,19 @@ class _GraphHolder:
             self.loading = True
         threading.Thread(target=self._load, name="search-graph", daemon=True).start()
 
+    def _read(self) -> memgraph.MemGraph:
+        graph = memgraph.MemGraph.load()
+        log.info(
+            "search graph loaded: %d members, %d rows in %.1fs",
+            graph.n, len(graph.indices), graph.load_seconds,
+        )  # fmt: skip
+        return graph
+
     def _load(self) -> None:
         try:
-            graph = memgraph.MemGraph.load()
+            graph = self._read()
             graph.sync()
             self.graph, self.synced = graph, time.monotonic()
-            log.info(
-                "search graph loaded: %d members, %d rows in %.1fs",
-                graph.n, len(graph.indices), graph.load_seconds,
-            )  # fmt: skip
         except Exception:
             self.failed = time.monotonic()
             log.exception("search graph: loading failed; searching in SQL meanwhile")
@@ -408,7 +416,7 @@ def rank(search: "MemberSearch") -> "Ranked | None":
         return None
     if not (search.q or search.industry or search.location):
         return None
-    if graph_holder.graph is None:
+    if graph_holder.graph is None and settings.SEARCH_GRAPH != "inline":
         graph_holder.get()  # starts loading it
         return None
     found_matches = _matches(search)

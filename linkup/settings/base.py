@@ -212,8 +212,9 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # only to their member by privacy.views.
 # People search from the worker's in-memory graph (profiles.search_memory): "background"
 # reads the graph in a thread on a worker's first search (about 0.5 GB and 25 s a worker
-# at 1,000,000 members; SQL answers meanwhile), "off" searches in SQL only. The graph
-# catches up with Postgres at most this often.
+# at 1,000,000 members; SQL answers meanwhile), "inline" reads it in the searching
+# thread (tests), "off" searches in SQL only. The graph catches up with Postgres at most
+# this often.
 SEARCH_GRAPH = env.str("LINKUP_SEARCH_GRAPH", default="background")
 SEARCH_GRAPH_SYNC_SECONDS = env.float("LINKUP_SEARCH_GRAPH_SYNC_SECONDS", default=1.0)
 
