@@ -41,6 +41,7 @@ from connections.graph import Closeness
 from connections.models import ConnectionRequest
 from connections.selectors import OPEN_SENT
 from profiles.models import Education, Position, Profile, Skill, User
+from profiles.selectors import visible_profiles_by_id
 
 # Matches beyond the viewer's 2nd degree that are ranked, at most: more than
 # anyone pages through, and it bounds the 3rd-degree tests.
@@ -314,11 +315,7 @@ class MemberSearch:
         others = [c.id for c in page if c.degree != 1]
         requests = _open_requests(self.viewer.pk, others) if others else {}
         # A member suspended since query 1 simply drops out of the page.
-        profiles = (
-            Profile.objects.filter(user__is_active=True, user__is_suspended=False)
-            .select_related("user")
-            .in_bulk([c.id for c in page])
-        )
+        profiles = visible_profiles_by_id([c.id for c in page])
         return [
             SearchResult(
                 profile=profiles[c.id],

@@ -1,12 +1,14 @@
 """Reads of members and profiles for pages and the API."""
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from connections import graph
-from profiles.models import Profile, User
+from profiles.models import Education, Position, Profile, Skill, User
 
 
 def visible_profiles() -> QuerySet[Profile]:
@@ -14,20 +16,101 @@ def visible_profiles() -> QuerySet[Profile]:
 
 
 def profile_for_viewer(*, handle: str, viewer: User | None) -> Profile:
-    """The profile at /in/<handle>/ as `viewer` may see it.
+    """The profile at /in/<handle>/ as `viewer` may see it, with its member, positions,
+    education and skills loaded (profile.positions.all() and the rest read no more).
 
     Raises Http404 alike for a member who never existed and one who is hidden
     (suspended or deactivated), so a response reveals nothing.
+
+    Four statements written once (_PROFILE_READS), not built by the ORM on every view:
+    the most viewed thing on the site, whose query building cost more than its queries
+    (docs/benchmarks.md, the load test). The rows become models as the ORM's would.
     """
-    try:
-        return (
-            visible_profiles()
-            .select_related("user")
-            .prefetch_related("positions", "education", "skills")
-            .get(user__username=handle.lower())
+    reads = _profile_reads()
+    with connection.cursor() as cur:
+        cur.execute(reads.profile, [handle.lower()])
+        row = cur.fetchone()
+        if row is None:
+            raise Http404("No such member.")
+        split = len(reads.profile_fields)
+        profile = Profile.from_db(connection.alias, reads.profile_fields, row[:split])
+        profile.user = User.from_db(connection.alias, reads.user_fields, row[split:])
+        cache: dict[str, QuerySet] = {}
+        for name, model, sql, fields in reads.related:
+            cur.execute(sql, [profile.pk])
+            rows = [model.from_db(connection.alias, fields, r) for r in cur.fetchall()]
+            # As prefetch_related leaves it: a queryset of the profile's rows, evaluated.
+            queryset = model._default_manager.filter(profile_id=profile.pk)
+            queryset._result_cache = rows
+            queryset._prefetch_done = True  # type: ignore[attr-defined]
+            cache[name] = queryset
+        profile._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    return profile
+
+
+def visible_profiles_by_id(member_ids: list[int]) -> dict[int, Profile]:
+    """The visible profiles of these members, with their member loaded. One statement,
+    written once (see profile_for_viewer): every page of search results reads one."""
+    reads = _profile_reads()
+    split = len(reads.profile_fields)
+    with connection.cursor() as cur:
+        cur.execute(reads.profiles, [member_ids])
+        rows = cur.fetchall()
+    found = {}
+    for row in rows:
+        profile = Profile.from_db(connection.alias, reads.profile_fields, row[:split])
+        profile.user = User.from_db(connection.alias, reads.user_fields, row[split:])
+        found[profile.pk] = profile
+    return found
+
+
+@dataclass(frozen=True)
+class _ProfileReads:
+    profile: str
+    profiles: str
+    profile_fields: list[str]
+    user_fields: list[str]
+    related: list[tuple[str, type[Model], str, list[str]]]
+
+
+def _columns(model: type[Model], alias: str) -> tuple[list[str], str]:
+    fields = model._meta.concrete_fields
+    return [f.attname for f in fields], ", ".join(f"{alias}.{f.column}" for f in fields)
+
+
+@cache
+def _profile_reads() -> _ProfileReads:
+    profile_fields, profile_columns = _columns(Profile, "p")
+    user_fields, user_columns = _columns(User, "u")
+    related = []
+    # Each in its model's Meta.ordering, as the ORM would read them.
+    for name, model, order in [
+        ("positions", Position, "o.is_current DESC, o.start_date DESC, o.id DESC"),
+        ("education", Education, "o.end_year DESC, o.start_year DESC, o.id DESC"),
+        ("skills", Skill, "o.id"),
+    ]:
+        fields, columns = _columns(model, "o")
+        related.append(
+            (
+                name,
+                model,
+                f"SELECT {columns} FROM {model._meta.db_table} o"  # noqa: S608 (model metadata only)
+                f" WHERE o.profile_id = %s ORDER BY {order}",
+                fields,
+            )
         )
-    except Profile.DoesNotExist:
-        raise Http404("No such member.") from None
+    select = (
+        f"SELECT {profile_columns}, {user_columns} FROM {Profile._meta.db_table} p"  # noqa: S608 (model metadata only)
+        f" JOIN {User._meta.db_table} u ON u.id = p.user_id"
+        " WHERE u.is_active AND NOT u.is_suspended"
+    )
+    return _ProfileReads(
+        profile=f"{select} AND u.username = %s",
+        profiles=f"{select} AND p.user_id = ANY(%s)",
+        profile_fields=profile_fields,
+        user_fields=user_fields,
+        related=related,
+    )
 
 
 def can_see_contact(*, viewer: User | None, member_id: int) -> bool:
