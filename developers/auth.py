@@ -22,8 +22,9 @@ class OAuth2Authentication(BaseOAuth2Authentication):
 
     Unlike the toolkit's class, a Bearer token that does not work is a 401 with a
     reason rather than an anonymous request. A token is refused when its member is
-    suspended or has revoked the app (INVARIANTS 8: revocation is immediate), and on
-    any endpoint that does not enforce scopes: scopes fail closed.
+    suspended or has revoked the app (INVARIANTS 8: revocation is immediate), when the
+    app's developer is suspended, and on any endpoint that does not enforce scopes:
+    scopes fail closed.
     """
 
     def authenticate(self, request: Request) -> tuple[User, AbstractAccessToken] | None:
@@ -39,6 +40,10 @@ class OAuth2Authentication(BaseOAuth2Authentication):
 
         user, token = result
         if not isinstance(user, User) or not user.is_active or user.is_suspended:
+            raise exceptions.AuthenticationFailed(INVALID)
+        from developers.oauth import app_is_usable
+
+        if not app_is_usable(token.application):  # its developer was suspended
             raise exceptions.AuthenticationFailed(INVALID)
         if not services.app_authorization_touch(
             member_id=user.pk, application_id=token.application_id

@@ -2,7 +2,9 @@
 
 The protocol (PKCE, codes, token rotation) stays django-oauth-toolkit's; this adds:
 * the consent is recorded (developers.models.AppAuthorization) when the code is saved;
-* a suspended or deactivated member's code or refresh token buys nothing.
+* a suspended or deactivated member's code or refresh token buys nothing;
+* an app whose developer is suspended or deactivated is unknown to every endpoint
+  (authorize, token): it stops working at once, and works again if they are restored.
 """
 
 from typing import Any
@@ -18,7 +20,20 @@ def _may_use_apps(user: Any) -> bool:
     return isinstance(user, User) and user.is_active and not user.is_suspended
 
 
+def app_is_usable(application: Any) -> bool:
+    """An app works while the member who registered it may use LinkUp (an app an admin
+    registered without an owner works too)."""
+    return application.user_id is None or _may_use_apps(application.user)
+
+
 class LinkUpOAuth2Validator(OAuth2Validator):
+    def _load_application(self, client_id: str, request: Any) -> Any:
+        application = super()._load_application(client_id, request)
+        if application is not None and not app_is_usable(application):
+            request.client = None
+            return None
+        return application
+
     def _create_authorization_code(self, request: Any, code: Any, expires: Any = None) -> Any:
         # One transaction: a grant never exists without the consent it came from.
         with transaction.atomic():

@@ -308,3 +308,39 @@ def test_redirect_uri_in_token_request_must_match(alice_browser, oauth_app):
 
     assert response.status_code == 400
     assert not AccessToken.objects.exists()
+
+
+def test_an_app_of_a_suspended_developer_stops_working_at_once_and_comes_back(
+    alice_browser, oauth_app, oauth_tokens, alice, developer
+):
+    from profiles.services import member_suspend, member_unsuspend
+
+    tokens = oauth_tokens(alice, "profile:read")
+    verifier, challenge = pkce_pair()
+    code = redirect_params(
+        consent(alice_browser, oauth_app, scope="profile:read", challenge=challenge)
+    )["code"]
+    assert bearer(tokens["access_token"]).get(ME_URL).status_code == 200
+
+    member_suspend(member=developer, reason="spam app")
+
+    # Issued tokens, a code, a refresh token and a new authorization all fail.
+    assert bearer(tokens["access_token"]).get(ME_URL).status_code == 401
+    assert exchange(oauth_app, code=code, verifier=verifier).status_code in (400, 401)
+    refreshed = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": oauth_app.client_id,
+            "client_secret": oauth_app.secret,
+        },
+    )
+    assert refreshed.status_code in (400, 401)
+    page = alice_browser.get(authorize_query(oauth_app, scope="profile:read", challenge=challenge))
+    assert page.status_code == 400
+    assert "This app cannot connect to LinkUp" in page.content.decode()
+
+    member_unsuspend(member=developer)
+
+    assert bearer(tokens["access_token"]).get(ME_URL).status_code == 200
