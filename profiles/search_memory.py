@@ -326,9 +326,20 @@ class _Columns:
         (the name by its place in the match set's name order)."""
         from profiles.search import _OUT_OF_NETWORK
 
+        # Names read after the set (odd places: between two of its names) that fall in
+        # the same gap are put in order among themselves.
+        between = sorted(
+            {n.lower() for n, r in zip(self.names, self.name_ranks, strict=True) if r % 2}
+        )
+        place = {name: i + 1 for i, name in enumerate(between)}
+        minor = [
+            place[n.lower()] if r % 2 else 0
+            for n, r in zip(self.names, self.name_ranks, strict=True)
+        ]
         order = np.lexsort(
             (
                 np.asarray(self.ids, dtype=np.int64),
+                np.asarray(minor, dtype=np.int64),
                 np.asarray(self.name_ranks, dtype=np.int64),
                 np.asarray([d or _OUT_OF_NETWORK for d in self.degree], dtype=np.int64),
                 -np.round(np.asarray(self.score, dtype=np.float64), 2),
@@ -445,9 +456,12 @@ def _rank(
     found = _Columns()
 
     if search.degree in (None, 1):
-        first = hood.first[~np.isin(hood.first, blocked)] if len(blocked) else hood.first
+        first, first_nodes = hood.first, hood.first_nodes
+        if len(blocked):
+            unblocked = ~np.isin(first, blocked)
+            first, first_nodes = first[unblocked], first_nodes[unblocked]
         hits = _hits(matches, changes, changed, first)
-        mutual = graph.neighbours_among(hood.first_nodes[hits.at], hood.first_nodes)
+        mutual = graph.neighbours_among(first_nodes[hits.at], hood.first_nodes)
         found.add(hits, [1] * len(hits.ids), mutual.tolist())
 
     if search.degree in (None, 2):

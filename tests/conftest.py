@@ -1,19 +1,27 @@
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from connections import graph, memgraph
+from profiles import search_memory
 from profiles.models import User
 from profiles.services import api_token_create
 from tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> None:
+def _clear_cache() -> Iterator[None]:
     # Throttle and rate-limit counters live in the cache: start every test clean,
-    # and with no in-memory graph left from another test's database.
+    # and with no in-memory graph or search match set left from another test's database.
     cache.clear()
     memgraph.forget()
+    search_memory.graph_holder.set(None)
+    search_memory.forget()
+    yield
+    search_memory.graph_holder.set(None)
+    search_memory.forget()
 
 
 @pytest.fixture
