@@ -266,24 +266,12 @@ def service_404s_as_one() -> Iterator[None]:
 def visible_members_or_404(viewer: "User", handles: Iterable[str]) -> dict[str, "User"]:
     """The members behind `handles` (lower-cased), in one query; 404 if any is missing or
     hidden from the viewer: suspended, deactivated, without a profile, or blocked either way."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from connections.models import Block
-    from profiles.models import User
+    from profiles.selectors import visible_members_by_handle
 
     wanted = {handle.strip().lower() for handle in handles}
     if not wanted:
         return {}
-    blocks = Block.objects.filter(
-        Q(blocker_id=viewer.pk, blocked_id=OuterRef("pk"))
-        | Q(blocker_id=OuterRef("pk"), blocked_id=viewer.pk)
-    )
-    found = {
-        member.username: member
-        for member in User.objects.visible()
-        .filter(~Exists(blocks), username__in=wanted, profile__isnull=False)
-        .select_related("profile")
-    }
+    found = visible_members_by_handle(viewer.pk, sorted(wanted))
     if set(found) != wanted:
         raise exceptions.NotFound()
     return found

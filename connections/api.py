@@ -52,6 +52,7 @@ from connections.serializers import (
     UnreadCountOutputSerializer,
 )
 from profiles.models import User
+from profiles.selectors import visible_members_by_handle
 
 PATHS_LIMIT = 10
 
@@ -107,12 +108,10 @@ def _visible_to(viewer_id: int, field: str = "") -> Q:
 
 
 def _visible_member(handle: str, viewer: User) -> User:
-    """The member behind `handle` if the viewer may see them (one query); 404 otherwise."""
-    member = (
-        User.objects.filter(_visible_to(viewer.pk), username=handle.lower())
-        .select_related("profile")
-        .first()
-    )
+    """The member behind `handle` if the viewer may see them (one query, as _visible_to
+    says, with their profile); 404 otherwise."""
+    handle = handle.lower()
+    member = visible_members_by_handle(viewer.pk, [handle]).get(handle)
     if member is None:
         raise exceptions.NotFound()
     return member

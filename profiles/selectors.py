@@ -8,6 +8,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from connections import graph
+from connections.models import Block
 from profiles.models import Education, Position, Profile, Skill, User
 
 
@@ -64,10 +65,30 @@ def visible_profiles_by_id(member_ids: list[int]) -> dict[int, Profile]:
     return found
 
 
+def visible_members_by_handle(viewer_id: int, handles: list[str]) -> dict[str, User]:
+    """The members behind these handles (lower case) whom the viewer may see: active, not
+    suspended, with a profile (loaded), and no block between the two either way. One
+    statement, written once (see profile_for_viewer): every request that names a member
+    (connect, introduce) reads one."""
+    reads = _profile_reads()
+    split = len(reads.profile_fields)
+    with connection.cursor() as cur:
+        cur.execute(reads.members, {"v": viewer_id, "handles": handles})
+        rows = cur.fetchall()
+    found = {}
+    for row in rows:
+        profile = Profile.from_db(connection.alias, reads.profile_fields, row[:split])
+        member = User.from_db(connection.alias, reads.user_fields, row[split:])
+        member.profile = profile
+        found[member.username] = member
+    return found
+
+
 @dataclass(frozen=True)
 class _ProfileReads:
     profile: str
     profiles: str
+    members: str
     profile_fields: list[str]
     user_fields: list[str]
     related: list[tuple[str, type[Model], str, list[str]]]
@@ -104,9 +125,15 @@ def _profile_reads() -> _ProfileReads:
         f" JOIN {User._meta.db_table} u ON u.id = p.user_id"
         " WHERE u.is_active AND NOT u.is_suspended"
     )
+    blocks = Block._meta.db_table
     return _ProfileReads(
         profile=f"{select} AND u.username = %s",
         profiles=f"{select} AND p.user_id = ANY(%s)",
+        members=(
+            f"{select} AND u.username = ANY(%(handles)s) AND NOT EXISTS (SELECT 1 FROM {blocks} b"  # noqa: S608 (model metadata only)
+            " WHERE (b.blocker_id = %(v)s AND b.blocked_id = u.id)"
+            " OR (b.blocker_id = u.id AND b.blocked_id = %(v)s))"
+        ),
         profile_fields=profile_fields,
         user_fields=user_fields,
         related=related,
