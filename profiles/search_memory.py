@@ -190,6 +190,9 @@ _Change = tuple[bool, bool, float, str]
 
 _cache: "OrderedDict[tuple[str, str, str], _Matches]" = OrderedDict()
 _cache_lock = threading.Lock()
+# How often each query not kept was searched for (LRU, at most MAX_SEEN queries).
+_seen: "OrderedDict[tuple[str, str, str], int]" = OrderedDict()
+MAX_SEEN = 10_000
 
 
 def _key(search: "MemberSearch") -> tuple[str, str, str]:
@@ -285,9 +288,25 @@ def _matches(search: "MemberSearch") -> tuple[_Matches, dict[int, _Change]] | No
     return None if changes is None else (matches, changes)
 
 
+def _admitted(key: tuple[str, str, str]) -> bool:
+    """Is the query's match set kept (or worth reading)? Only from its
+    SEARCH_MATCH_SETS_AFTER-th search in this worker: reading every match of a query
+    costs more than one SQL search, and most one-off queries (a misspelt name) never come
+    back, while the common ones come back at once."""
+    with _cache_lock:
+        if key in _cache:
+            return True
+        seen = _seen.pop(key, 0) + 1
+        _seen[key] = seen
+        while len(_seen) > MAX_SEEN:
+            _seen.popitem(last=False)
+    return seen >= settings.SEARCH_MATCH_SETS_AFTER
+
+
 def forget() -> None:
     with _cache_lock:
         _cache.clear()
+        _seen.clear()
 
 
 # -- ranking --------------------------------------------------------------------------
@@ -429,6 +448,8 @@ def rank(search: "MemberSearch") -> "Ranked | None":
         return None
     if graph_holder.graph is None and settings.SEARCH_GRAPH != "inline":
         graph_holder.get()  # starts loading it
+        return None
+    if not _admitted(_key(search)):
         return None
     found_matches = _matches(search)
     if found_matches is None:

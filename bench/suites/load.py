@@ -151,8 +151,8 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
     pool_file = var / "load-pool.json"
     pool_file.write_text(json.dumps(_pool()))
     port = _free_port()
-    workers = os.environ.get("LOAD_WORKERS", "2")
-    threads = os.environ.get("LOAD_THREADS", "4")
+    workers = os.environ.get("LOAD_WORKERS", "4")
+    threads = os.environ.get("LOAD_THREADS", "2")
     log_file = var / "load-web.log"
     log_file.unlink(missing_ok=True)
     web = subprocess.Popen(

@@ -2,8 +2,11 @@
 beside naive ILIKE queries run in the same benchmark on the same words.
 
 Each kind of query is timed once for each of `samples` viewers, chosen at random among
-visible members. A common word matches about a fifth of all members; the typo drops
-one letter inside a real member's last name; the company is a real current employer.
+visible members, in SQL; the kinds the in-memory engine answers (profiles.search_memory:
+text, no company filter) are timed again from the worker's graph and match sets, in the
+same loop, so that both see the same machine. A common word matches about a fifth of
+all members; the typo drops one letter inside a real member's last name; the company is
+a real current employer.
 """
 
 import random
@@ -12,11 +15,13 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
 from bench.stats import TABLE_HEAD, summary, timed
-from connections import graph
+from connections import graph, memgraph
+from profiles import search_memory
 from profiles.models import Position, User
 from profiles.search import MemberSearch, search_members
 
@@ -97,19 +102,40 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
         "naive_company": (NAIVE_COMPANY, company),
     }
 
+    # SQL first (no graph), then the graph, read as a web worker reads it; match sets
+    # are read on a query's first search, which the warm-up below makes.
+    settings.SEARCH_GRAPH = "off"
+    search_memory.graph_holder.set(None)
+    search_memory.forget()
+    loaded = memgraph.MemGraph.load()
+    memory_kinds = ["word", "typo", "first", "second", "third"]
+
+    def engine(name: str) -> None:
+        search_memory.graph_holder.set(loaded if name == "memory" else None)
+
     # Warm the caches and the connection: the first queries of a process read from disk.
-    for viewer in viewers[:5]:
-        search_members(viewer=viewer, q=WORDS[0])
+    for which in ("sql", "memory"):
+        engine(which)
+        for viewer in viewers[:5]:
+            for w in WORDS:
+                search_members(viewer=viewer, q=w)
 
     # Each viewer runs every kind in turn, so that other work on the machine weighs
     # on all kinds alike.
     seconds: dict[str, list[float]] = {kind: [] for kind in [*kinds, *baselines]}
     sizes: dict[str, list[int]] = {kind: [] for kind in kinds}
+    memory_s: dict[str, list[float]] = {kind: [] for kind in memory_kinds}
     for i, viewer in enumerate(viewers):
+        engine("sql")
         for kind, criteria in kinds.items():
             search = MemberSearch(viewer=viewer, **criteria(i))
             seconds[kind].append(timed(partial(search.__getitem__, slice(0, 20))))
             sizes[kind].append(len(search))
+        engine("memory")
+        for kind in memory_kinds:
+            search = MemberSearch(viewer=viewer, **kinds[kind](i))
+            memory_s[kind].append(timed(partial(search.__getitem__, slice(0, 20))))
+        engine("sql")
         for kind, (sql, words) in baselines.items():
             seconds[kind].append(timed(partial(_naive, sql, viewer.pk, words(i))))
 
@@ -135,6 +161,16 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
         "",
         *TABLE_HEAD,
         summary("a common word (ranked by relevance, then closeness)", seconds["word"], text),
+        *[
+            summary(f"in memory: {label}", memory_s[kind], seconds[kind])
+            for kind, label in [
+                ("word", "a common word (baseline: the same in SQL)"),
+                ("typo", "a name with a typo, searched once: SQL answers (baseline: SQL)"),
+                ("first", "a common word, 1st degree only (baseline: SQL)"),
+                ("second", "a common word, 2nd degree only (baseline: SQL)"),
+                ("third", "a common word, 3rd degree only (baseline: SQL)"),
+            ]
+        ],
         summary("a name with a typo", seconds["typo"], name),
         summary("a common word, 1st degree only", seconds["first"], text),
         summary("a common word, 2nd degree only", seconds["second"], text),

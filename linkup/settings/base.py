@@ -217,6 +217,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # this often.
 SEARCH_GRAPH = env.str("LINKUP_SEARCH_GRAPH", default="background")
 SEARCH_GRAPH_SYNC_SECONDS = env.float("LINKUP_SEARCH_GRAPH_SYNC_SECONDS", default=1.0)
+# A query's matches are read into memory from its 2nd search in a worker (the 1st: SQL).
+SEARCH_MATCH_SETS_AFTER = env.int("LINKUP_SEARCH_MATCH_SETS_AFTER", default=2)
 
 EXPORT_ROOT = env.path("LINKUP_EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports"))
 STORAGES = {

@@ -17,4 +17,5 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/linkup-test-media")
 # SQL search unless a test gives the search its graph (tests/profiles/test_search.py).
 SEARCH_GRAPH = "off"
 SEARCH_GRAPH_SYNC_SECONDS = 0.0
+SEARCH_MATCH_SETS_AFTER = 1
 EXPORT_ROOT = env.path("LINKUP_EXPORT_ROOT", default="/tmp/linkup-test-exports")

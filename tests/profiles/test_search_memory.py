@@ -578,3 +578,18 @@ def test_a_blocked_member_still_connected_keeps_mutual_counts_right(make_member,
     criteria = {"viewer": alice, "q": "glassblower", "degree": 1}
 
     assert memory(**criteria) == sql(**criteria) == [(carol.pk, 1, 1), (dave.pk, 1, 1)]
+
+
+def test_a_query_is_kept_in_memory_from_its_second_search(settings, make_member, alice):
+    """One-off queries (a misspelt name) stay in SQL; a query that comes back is kept."""
+    settings.SEARCH_MATCH_SETS_AFTER = 2
+    make_member("anna", full_name="Anna Adams", headline="Glassblower")
+
+    assert search_memory.rank(MemberSearch(viewer=alice, q="glassblower")) is None
+    assert search_memory.rank(MemberSearch(viewer=alice, q="glassblowr")) is None
+    second = search_memory.rank(MemberSearch(viewer=alice, q="glassblower"))
+
+    assert second is not None
+    assert [c.id for c in second] == [
+        c.id for c in MemberSearch(viewer=alice, q="glassblower").ranked()
+    ]
