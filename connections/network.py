@@ -2,7 +2,8 @@
 
 * The web side only records: a connection change writes a GraphChange row and
   marks both members' counts stale in the same transaction, then asks a worker
-  to process changes after commit. Web processes never traverse the graph.
+  to process changes after commit. Web processes never count; the one graph they
+  hold is people search's (profiles.search_memory), read with the same code.
 * A worker processes pending changes in batches (coalesced: one task drains
   them all): exact counts for the members whose connections changed, from the
   in-memory graph (connections/memgraph.py), and a stale mark for everyone
