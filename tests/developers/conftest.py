@@ -89,6 +89,19 @@ def exchange(app: App, *, code: str, verifier: str | None, secret: str | None = 
     return Client().post("/oauth/token/", data)
 
 
+def refresh(app: App, refresh_token: str) -> Any:
+    """POST a refresh-token grant for the confidential app."""
+    return Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": app.client_id,
+            "client_secret": app.secret,
+        },
+    )
+
+
 def bearer(access_token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token}")

@@ -11,6 +11,7 @@ from tests.developers.conftest import (
     exchange,
     pkce_pair,
     redirect_params,
+    refresh,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,15 +89,7 @@ def test_revoking_ends_access_on_the_very_next_request(
     assert after.json()["error"]["code"] == "authentication_failed"
     assert not AccessToken.objects.filter(user=alice).exists()
     assert not RefreshToken.objects.filter(user=alice).exists()
-    refreshed = Client().post(
-        "/oauth/token/",
-        {
-            "grant_type": "refresh_token",
-            "refresh_token": tokens["refresh_token"],
-            "client_id": oauth_app.client_id,
-            "client_secret": oauth_app.secret,
-        },
-    )
+    refreshed = refresh(oauth_app, tokens["refresh_token"])
     assert refreshed.status_code == 400
 
 

@@ -14,6 +14,7 @@ from tests.developers.conftest import (
     exchange,
     pkce_pair,
     redirect_params,
+    refresh,
 )
 
 pytestmark = pytest.mark.django_db
@@ -327,15 +328,7 @@ def test_an_app_of_a_suspended_developer_stops_working_at_once_and_comes_back(
     # Issued tokens, a code, a refresh token and a new authorization all fail.
     assert bearer(tokens["access_token"]).get(ME_URL).status_code == 401
     assert exchange(oauth_app, code=code, verifier=verifier).status_code in (400, 401)
-    refreshed = Client().post(
-        "/oauth/token/",
-        {
-            "grant_type": "refresh_token",
-            "refresh_token": tokens["refresh_token"],
-            "client_id": oauth_app.client_id,
-            "client_secret": oauth_app.secret,
-        },
-    )
+    refreshed = refresh(oauth_app, tokens["refresh_token"])
     assert refreshed.status_code in (400, 401)
     page = alice_browser.get(authorize_query(oauth_app, scope="profile:read", challenge=challenge))
     assert page.status_code == 400
