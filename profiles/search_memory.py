@@ -18,8 +18,9 @@ What the SQL spends its time on, and what replaces it here (docs/benchmarks.md):
   name, in the order beyond-the-network ranking takes them, and kept per worker (LRU).
   Every search reads again the profiles whose searchable text changed since
   (profiles_profile.search_changed_at, kept by a trigger, migration 0006): the set is
-  exact on every search, never stale. It is read afresh when that overlay grows large
-  or the set grows old.
+  exact on every search, never stale. A query's set is read from its second search in
+  a worker (SEARCH_MATCH_SETS_AFTER), in a thread (SQL answers until it is there), and
+  read afresh the same way when its overlay grows large or it grows old.
 
 Privacy is the SQL's: members blocked either way (read fresh on every search) and the
 viewer are never candidates; hidden members are neither candidates nor bridges (the
@@ -193,6 +194,9 @@ _cache_lock = threading.Lock()
 # How often each query not kept was searched for (LRU, at most MAX_SEEN queries).
 _seen: "OrderedDict[tuple[str, str, str], int]" = OrderedDict()
 MAX_SEEN = 10_000
+# Queries whose matches a thread is reading now; at most MAX_READING at once.
+_reading: set[tuple[str, str, str]] = set()
+MAX_READING = 2
 
 
 def _key(search: "MemberSearch") -> tuple[str, str, str]:
@@ -260,23 +264,41 @@ def _changes(search: "MemberSearch", since: datetime) -> dict[int, _Change] | No
 
 
 def _matches(search: "MemberSearch") -> tuple[_Matches, dict[int, _Change]] | None:
-    """The query's matches and the overlay of changes since they were read; None when
-    too many profiles changed too recently to read them again (a bulk edit)."""
+    """The query's matches and the overlay of changes since they were read; None when the
+    set is not there yet, or too many profiles changed since to take them one by one.
+
+    In the background mode of the web processes a set is read, and read again when it
+    is old or its overlay large, in a thread (_read_later): no request waits seconds
+    for a query that matches a quarter of all members. Meanwhile the old set and its
+    overlay answer (exact either way), or SQL. In the inline mode (tests) it is read
+    in the searching thread."""
     key = _key(search)
+    background = settings.SEARCH_GRAPH == "background"
     with _cache_lock:
         matches = _cache.get(key)
-    if matches is not None and timezone.now() - matches.read_at > MATCHES_MAX_AGE:
-        matches = None
     if matches is not None:
         changes = _changes(search, matches.read_at - CHANGE_MARGIN)
-        if changes is not None:
+        old = timezone.now() - matches.read_at > MATCHES_MAX_AGE
+        if changes is not None and not old:
             with _cache_lock:
                 if key in _cache:
                     _cache.move_to_end(key)
             return matches, changes
-        if timezone.now() - matches.read_at < CHANGE_MARGIN:
+        if background:
+            _read_later(search, key)
+            return None if changes is None else (matches, changes)
+        if changes is None and timezone.now() - matches.read_at < CHANGE_MARGIN:
             return None  # read again, it would still see all of them as changes
+    elif background:
+        _read_later(search, key)
+        return None
     matches = _read(search)
+    _keep(key, matches)
+    changes = _changes(search, matches.read_at - CHANGE_MARGIN)
+    return None if changes is None else (matches, changes)
+
+
+def _keep(key: tuple[str, str, str], matches: _Matches) -> None:
     with _cache_lock:
         _cache[key] = matches
         _cache.move_to_end(key)
@@ -284,8 +306,41 @@ def _matches(search: "MemberSearch") -> tuple[_Matches, dict[int, _Change]] | No
         while len(_cache) > 1 and (len(_cache) > MATCHES_MAX_QUERIES or rows > MATCHES_MAX_ROWS):
             _, evicted = _cache.popitem(last=False)
             rows -= len(evicted.ids)
-    changes = _changes(search, matches.read_at - CHANGE_MARGIN)
-    return None if changes is None else (matches, changes)
+
+
+def _read_later(search: "MemberSearch", key: tuple[str, str, str]) -> None:
+    """Read the query's matches in a thread, unless that is under way, MAX_READING reads
+    are, or the set was read less than CHANGE_MARGIN ago (a fresh read would see the same
+    changes again)."""
+    with _cache_lock:
+        current = _cache.get(key)
+        if (
+            key in _reading
+            or len(_reading) >= MAX_READING
+            or (current is not None and timezone.now() - current.read_at < CHANGE_MARGIN)
+        ):
+            return
+        _reading.add(key)
+    threading.Thread(
+        target=_read_in_background, args=(search, key), name="search-matches", daemon=True
+    ).start()
+
+
+def _read_in_background(search: "MemberSearch", key: tuple[str, str, str]) -> None:
+    started = time.perf_counter()
+    try:
+        matches = _read(search)
+        _keep(key, matches)
+        log.info(
+            "search matches read: %d for %r in %.1fs",
+            len(matches.ids), key, time.perf_counter() - started,
+        )  # fmt: skip
+    except Exception:
+        log.exception("search matches: reading %r failed; searching in SQL meanwhile", key)
+    finally:
+        connection.close()  # this thread's own connection
+        with _cache_lock:
+            _reading.discard(key)
 
 
 def _admitted(key: tuple[str, str, str]) -> bool:

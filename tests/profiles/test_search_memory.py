@@ -533,7 +533,9 @@ def test_third_degree_filter_keeps_the_best_beyond_limit(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_graph_loads_in_the_background_while_sql_answers(settings, make_member, connect):
+def test_the_graph_and_matches_load_in_the_background_while_sql_answers(
+    settings, make_member, connect
+):
     settings.SEARCH_GRAPH = "background"
     alice = make_member("alice", full_name="Alice Archer")
     bob = make_member("bob", full_name="Bob Baker")
@@ -554,11 +556,18 @@ def test_the_graph_loads_in_the_background_while_sql_answers(settings, make_memb
         assert holder.graph is not None
         assert not holder.loading
 
+        # The query's matches are read in a thread too: SQL answers until they are there.
+        assert search_memory.rank(MemberSearch(viewer=alice, q="engineer")) is None
+        assert _rows(MemberSearch(viewer=alice, q="engineer").ranked()) == expected
+        deadline = time.monotonic() + 20
+        while not search_memory._cache and time.monotonic() < deadline:
+            time.sleep(0.05)
+
         assert memory(viewer=alice, q="engineer") == expected
         assert _rows(MemberSearch(viewer=alice, q="engineer").ranked()) == expected
     finally:
         deadline = time.monotonic() + 20
-        while holder.loading and time.monotonic() < deadline:
+        while (holder.loading or search_memory._reading) and time.monotonic() < deadline:
             time.sleep(0.05)
         holder.set(None)
         search_memory.forget()
@@ -593,3 +602,34 @@ def test_a_query_is_kept_in_memory_from_its_second_search(settings, make_member,
     assert [c.id for c in second] == [
         c.id for c in MemberSearch(viewer=alice, q="glassblower").ranked()
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_match_set_keeps_answering_while_it_is_read_again_in_the_background(
+    settings, monkeypatch, make_member, connect
+):
+    alice = make_member("alice", full_name="Alice Archer")
+    bob = make_member("bob", full_name="Bob Baker", headline="Glassblower")
+    connect(alice, bob)
+    criteria = {"viewer": alice, "q": "glassblower"}
+    try:
+        assert memory(**criteria) == [(bob.pk, 1, 0)]  # inline: graph and set read here
+        [(key, first_read)] = search_memory._cache.items()
+
+        settings.SEARCH_GRAPH = "background"
+        monkeypatch.setattr(search_memory, "MATCHES_MAX_AGE", timedelta(0))
+        monkeypatch.setattr(search_memory, "CHANGE_MARGIN", timedelta(0))
+        # Old: it still answers at once, and a thread reads it again.
+        assert memory(**criteria) == [(bob.pk, 1, 0)]
+        deadline = time.monotonic() + 20
+        while search_memory._reading and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        assert search_memory._cache[key] is not first_read
+        assert list(search_memory._cache[key].ids) == [bob.pk]
+    finally:
+        deadline = time.monotonic() + 20
+        while search_memory._reading and time.monotonic() < deadline:
+            time.sleep(0.05)
+        search_memory.graph_holder.set(None)
+        search_memory.forget()
