@@ -23,7 +23,7 @@ def profile_for_viewer(*, handle: str, viewer: User | None) -> Profile:
     Raises Http404 alike for a member who never existed and one who is hidden
     (suspended or deactivated), so a response reveals nothing.
 
-    Four statements written once (_PROFILE_READS), not built by the ORM on every view:
+    Four statements written once (_profile_reads), not built by the ORM on every view:
     the most viewed thing on the site, whose query building cost more than its queries
     (docs/benchmarks.md, the load test). The rows become models as the ORM's would.
     """
