@@ -263,6 +263,12 @@ def service_404s_as_one() -> Iterator[None]:
         raise
 
 
+def visible_member_or_404(viewer: "User", handle: str) -> "User":
+    """The member behind `handle` (with their profile), as visible_members_or_404 says."""
+    key = handle.strip().lower()
+    return visible_members_or_404(viewer, [key])[key]
+
+
 def visible_members_or_404(viewer: "User", handles: Iterable[str]) -> dict[str, "User"]:
     """The members behind `handles` (lower-cased), in one query; 404 if any is missing or
     hidden from the viewer: suspended, deactivated, without a profile, or blocked either way."""

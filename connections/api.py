@@ -27,6 +27,7 @@ from common.api import (
     paginate,
     request_member,
     service_404s_as_one,
+    visible_member_or_404,
 )
 from common.exceptions import ApplicationError
 from connections import graph, selectors, services
@@ -52,7 +53,6 @@ from connections.serializers import (
     UnreadCountOutputSerializer,
 )
 from profiles.models import User
-from profiles.selectors import visible_members_by_handle
 
 PATHS_LIMIT = 10
 
@@ -107,16 +107,6 @@ def _visible_to(viewer_id: int, field: str = "") -> Q:
     )
 
 
-def _visible_member(handle: str, viewer: User) -> User:
-    """The member behind `handle` if the viewer may see them (one query, as _visible_to
-    says, with their profile); 404 otherwise."""
-    handle = handle.lower()
-    member = visible_members_by_handle(viewer.pk, [handle]).get(handle)
-    if member is None:
-        raise exceptions.NotFound()
-    return member
-
-
 def _requests_of(member: User) -> QuerySet[ConnectionRequest]:
     """Requests the member takes part in whose other member they may see."""
     return ConnectionRequest.objects.filter(
@@ -145,7 +135,7 @@ class ProfilePathsApi(APIView):
     )
     def get(self, request: Request, handle: str) -> Response:
         viewer = _member(request)
-        member = _visible_member(handle, viewer)
+        member = visible_member_or_404(viewer, handle)
         degree: int | None = None
         if member.pk != viewer.pk:
             degree = graph.closeness(viewer.pk, [member.pk])[member.pk].degree
@@ -169,7 +159,7 @@ class ProfileMutualApi(_PaginatedApi):
     )
     def get(self, request: Request, handle: str) -> Response:
         viewer = _member(request)
-        member = _visible_member(handle, viewer)
+        member = visible_member_or_404(viewer, handle)
         ids = [] if member.pk == viewer.pk else graph.mutual_connection_ids(viewer.pk, member.pk)
         paginator, page = paginate(self, request, ids)
         rows = selectors.profiles_in_order(page)
@@ -222,7 +212,7 @@ class ConnectionDetailApi(APIView):
         member = _member(request)
         serializer = ConnectionUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        other = _visible_member(handle, member)
+        other = visible_member_or_404(member, handle)
         if "note" in serializer.validated_data:
             with _service_not_found_as_404():
                 services.connection_note_set(
@@ -245,7 +235,7 @@ class ConnectionDetailApi(APIView):
     )
     def delete(self, request: Request, handle: str) -> Response:
         member = _member(request)
-        other = _visible_member(handle, member)
+        other = visible_member_or_404(member, handle)
         with _service_not_found_as_404():
             services.connection_remove(member=member, other=other)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -321,7 +311,7 @@ class ConnectionRequestListApi(_PaginatedApi):
         member = _member(request)
         serializer = ConnectionRequestCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        recipient = _visible_member(serializer.validated_data["to"], member)
+        recipient = visible_member_or_404(member, serializer.validated_data["to"])
         with _service_not_found_as_404():
             outcome = services.connection_request_create(
                 sender=member, recipient=recipient, note=serializer.validated_data["note"]

@@ -16,8 +16,8 @@ from common.api import (
     paginate,
     request_member,
     service_404s_as_one,
+    visible_member_or_404,
 )
-from connections.services import is_blocked_between
 from digest import sections, selectors, services
 from digest.models import KeepInTouch
 from digest.serializers import (
@@ -45,18 +45,6 @@ def _handle() -> OpenApiParameter:
     return OpenApiParameter(
         "handle", str, OpenApiParameter.PATH, description="The handle of a member on your list."
     )
-
-
-def _visible_member(handle: str, viewer: User) -> User:
-    member = (
-        User.objects.visible()
-        .filter(username=handle.lower(), profile__isnull=False)
-        .select_related("profile")
-        .first()
-    )
-    if member is None or (member.pk != viewer.pk and is_blocked_between(viewer.pk, member.pk)):
-        raise exceptions.NotFound()
-    return member
 
 
 def _entry(member: User, other: User) -> KeepInTouch:
@@ -102,7 +90,7 @@ class KeepInTouchListApi(PaginatedApi):
         member = request_member(request)
         serializer = KeepInTouchCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        other = _visible_member(serializer.validated_data["handle"], member)
+        other = visible_member_or_404(member, serializer.validated_data["handle"])
         with service_404s_as_one():
             services.keep_in_touch_add(
                 member=member,
@@ -130,7 +118,7 @@ class KeepInTouchDetailApi(APIView):
         member = request_member(request)
         serializer = KeepInTouchUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        other = _visible_member(handle, member)
+        other = visible_member_or_404(member, handle)
         with service_404s_as_one():
             services.keep_in_touch_update(
                 member=member,
@@ -149,7 +137,7 @@ class KeepInTouchDetailApi(APIView):
     )
     def delete(self, request: Request, handle: str) -> Response:
         member = request_member(request)
-        other = _visible_member(handle, member)
+        other = visible_member_or_404(member, handle)
         with service_404s_as_one():
             services.keep_in_touch_remove(member=member, other=other)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -172,7 +160,7 @@ class KeepInTouchTouchApi(APIView):
         member = request_member(request)
         serializer = KeepInTouchTouchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        other = _visible_member(handle, member)
+        other = visible_member_or_404(member, handle)
         with service_404s_as_one():
             services.keep_in_touch_touch(
                 member=member, other=other, note=serializer.validated_data["note"]

@@ -11,7 +11,6 @@ members who never existed give the same 404 whichever handle names them.
 
 from typing import Any, ClassVar
 
-from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -25,8 +24,8 @@ from common.api import (
     paginate,
     request_member,
     service_404s_as_one,
+    visible_member_or_404,
 )
-from connections.models import Block
 from connections.serializers import EmptyInputSerializer
 from profiles.models import User
 from recommendations import selectors, services
@@ -76,23 +75,6 @@ class RecommendThrottle(UserRateThrottle):
 _THROTTLES = [*APIView.throttle_classes, RecommendThrottle]
 
 
-def _visible_member(viewer: User, handle: str) -> User:
-    """The member behind `handle` if the viewer may see them (one query); 404 otherwise."""
-    blocks = Block.objects.filter(
-        Q(blocker_id=viewer.pk, blocked_id=OuterRef("pk"))
-        | Q(blocker_id=OuterRef("pk"), blocked_id=viewer.pk)
-    )
-    member = (
-        User.objects.visible()
-        .filter(~Exists(blocks), username=handle.strip().lower(), profile__isnull=False)
-        .select_related("profile")
-        .first()
-    )
-    if member is None:
-        raise exceptions.NotFound()
-    return member
-
-
 def _shown(viewer: User, recommendation_id: int) -> Shown:
     recommendation = selectors.recommendation_for(recommendation_id, viewer=viewer)
     if recommendation is None:
@@ -129,7 +111,7 @@ class RecommendationListApi(PaginatedApi):
         query = RecommendationListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         if "about" in query.validated_data:
-            subject = _visible_member(member, query.validated_data["about"])
+            subject = visible_member_or_404(member, query.validated_data["about"])
             rows = selectors.published_about(subject.pk, viewer=member)
         elif query.validated_data.get("role") == "written":
             rows = selectors.written(member)
@@ -172,7 +154,7 @@ class RecommendationListApi(PaginatedApi):
             kwargs: dict[str, Any] = {"request_id": data["request"]}
         else:
             kwargs = {
-                "subject": _visible_member(member, data["subject"]),
+                "subject": visible_member_or_404(member, data["subject"]),
                 "position_id": data.get("position"),
                 "education_id": data.get("education"),
             }
@@ -420,7 +402,7 @@ class RecommendationRequestListApi(PaginatedApi):
         serializer = RecommendationRequestCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        author = _visible_member(member, data["author"])
+        author = visible_member_or_404(member, data["author"])
         with service_404s_as_one():
             created = services.recommendation_request_create(
                 asker=member,
