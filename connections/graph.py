@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from django.db import connection as db
 from django.db import transaction
 from django.db.models import QuerySet
@@ -205,30 +207,72 @@ FROM unnest(%(ids)s::bigint[]) AS t(id)
 MANY = 50
 
 
+# What the worker's graph cannot say exactly: each member's 1st degree with the viewer,
+# whether they are hidden from the viewer, and whom the viewer blocks or is blocked by.
+CLOSENESS_EXACT_SQL = f"""
+WITH {BLOCKED_CTE.strip()}
+SELECT t.id,
+       EXISTS (SELECT 1 FROM {EDGES} c WHERE c.member_id = %(v)s AND c.other_id = t.id),
+       t.id IN (SELECT id FROM blocked) OR NOT {VISIBLE.format(col="t.id")},
+       ARRAY(SELECT id FROM blocked)
+FROM unnest(%(ids)s::bigint[]) AS t(id)
+"""
+
+
 def closeness(viewer_id: int, member_ids: Iterable[int]) -> dict[int, Closeness]:
-    """Degree and mutual-connection count of each member, as `viewer_id` sees them. One query."""
+    """Degree and mutual-connection count of each member, as `viewer_id` sees them.
+
+    One query. Where the web worker holds the member graph (connections.memgraph.holder),
+    that query reads only what must be exact on every request (the 1st degree, blocks,
+    suspensions), and mutual counts and the 2nd and 3rd degree come from the graph: at
+    most SEARCH_GRAPH_SYNC_SECONDS behind Postgres, and milliseconds of Postgres's time
+    cheaper (docs/benchmarks.md). Otherwise the query answers everything.
+    """
     ids = sorted(set(member_ids))
     if not ids:
         return {}
+    found = _closeness_in_memory(viewer_id, ids)
+    if found is not None:
+        return found
     sql = CLOSENESS_MANY_SQL if len(ids) > MANY else CLOSENESS_SQL
-    result: dict[int, Closeness] = {}
-    for member_id, mutual, first, third, hidden in _rows(sql, {"v": viewer_id, "ids": ids}):
-        degree: int | None
-        if hidden:
-            result[member_id] = Closeness(degree=None, mutual_count=0, hidden=True)
-            continue
-        elif member_id == viewer_id:
-            degree, mutual = 0, 0
-        elif first:
-            degree = 1
-        elif mutual:
-            degree = 2
-        elif third:
-            degree = 3
-        else:
-            degree = None
-        result[member_id] = Closeness(degree=degree, mutual_count=mutual)
-    return result
+    return {
+        member_id: _closeness(viewer_id, member_id, mutual, first, third, hidden)
+        for member_id, mutual, first, third, hidden in _rows(sql, {"v": viewer_id, "ids": ids})
+    }
+
+
+def _closeness(
+    viewer_id: int, member_id: int, mutual: int, first: bool, third: bool, hidden: bool
+) -> Closeness:
+    if hidden:
+        return Closeness(degree=None, mutual_count=0, hidden=True)
+    if member_id == viewer_id:
+        return Closeness(degree=0, mutual_count=0)
+    degree = 1 if first else 2 if mutual else 3 if third else None
+    return Closeness(degree=degree, mutual_count=mutual)
+
+
+def _closeness_in_memory(viewer_id: int, ids: list[int]) -> dict[int, Closeness] | None:
+    from connections import memgraph
+
+    holder = memgraph.holder
+    # Only a worker that loaded the graph for search uses it (tests: "inline"); a Celery
+    # worker or a command never starts reading one for this.
+    if holder.graph is None and settings.SEARCH_GRAPH != "inline":
+        return None
+    rows = _rows(CLOSENESS_EXACT_SQL, {"v": viewer_id, "ids": ids})
+    blocked = np.array(rows[0][3] if rows else [], dtype=np.int64)
+    with holder.using:
+        graph = holder.get()
+        if graph is None:
+            return None
+        mutual, third = graph.closeness_counts(viewer_id, [r[0] for r in rows], blocked=blocked)
+    return {
+        member_id: _closeness(viewer_id, member_id, m, first, t > 0, hidden)
+        for (member_id, first, hidden, _), m, t in zip(
+            rows, mutual.tolist(), third.tolist(), strict=True
+        )
+    }
 
 
 # -- the viewer's neighbourhood inside other modules' queries (people search) --------

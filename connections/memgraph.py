@@ -11,11 +11,13 @@ only modules that do.
 
 import io
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db import connection as db
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +36,8 @@ _COPY_HEADER = 19  # signature (11) + flags (4) + header extension length (4)
 SNAPSHOT_MARGIN = timedelta(seconds=120)
 MAX_OVERLAY_PAIRS = 200_000
 MAX_AGE = timedelta(hours=1)
+# After a failed load in a web worker, wait this long before trying again.
+RETRY_AFTER = 60.0
 
 
 def _copy_binary(sql: str, dtype: np.dtype) -> np.ndarray:
@@ -500,6 +504,105 @@ class MemGraph:
             )  # fmt: skip
         finally:
             self.flag[among] = False
+
+    def closeness_counts(
+        self, viewer_id: int, member_ids: list[int], *, blocked: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each member: their connections in common with the viewer, and whether one
+        of their connections is at the viewer's 2nd degree (then they are at the 3rd,
+        unless nearer). What connections.graph.CLOSENESS_SQL counts: hidden members and
+        the members in `blocked` (ids) are never in common nor a bridge."""
+        zeros = np.zeros(len(member_ids), dtype=np.int32)
+        node = self.node(viewer_id)
+        if node is None:
+            return zeros, zeros.copy()
+        first, _ = self._spread_from(np.array([node], dtype=np.int64))
+        blocked_nodes = self.nodes_of(blocked)
+        blocked_nodes = blocked_nodes[blocked_nodes >= 0]
+        self.flag[blocked_nodes] = True
+        try:
+            first = first[~self.hidden[first] & ~self.flag[first]]
+            two, _ = self._spread_from(first)
+            self.flag[node] = True
+            second = two[~self.hidden[two] & ~self.flag[two]]
+        finally:
+            self.flag[blocked_nodes] = False
+            self.flag[node] = False
+        targets = self.nodes_of(np.asarray(member_ids, dtype=np.int64))
+        mutual = self.neighbours_among(targets, first)
+        third = self.neighbours_among(targets, second, any_one=True)
+        return mutual, third
+
+
+class GraphHolder:
+    """A web worker's graph, for people search (profiles.search_memory) and closeness
+    (connections.graph): loaded, and reloaded when old, in a background thread, so that
+    no request waits for it. settings.SEARCH_GRAPH: "background", "inline" (tests: load
+    on first use, in the request) or "off"."""
+
+    def __init__(self) -> None:
+        self.graph: MemGraph | None = None
+        self.synced = 0.0
+        self.loading = False
+        self.failed = -RETRY_AFTER
+        self.lock = threading.Lock()
+        # Held while a request uses the graph: its scratch arrays, and sync(), are not
+        # safe in two threads at once (gunicorn's gthread workers).
+        self.using = threading.Lock()
+
+    def get(self) -> MemGraph | None:
+        if settings.SEARCH_GRAPH == "off" and self.graph is None:
+            return None
+        graph = self.graph
+        if graph is None or graph.too_old():
+            if settings.SEARCH_GRAPH == "inline":
+                graph = self._read()
+                self.set(graph)
+            else:
+                self._start_loading()
+        if graph is None:
+            return None
+        now = time.monotonic()
+        if now - self.synced >= settings.SEARCH_GRAPH_SYNC_SECONDS:
+            graph.sync()
+            self.synced = now
+        return graph
+
+    def _start_loading(self) -> None:
+        if settings.SEARCH_GRAPH == "off":
+            return
+        with self.lock:
+            if self.loading or time.monotonic() - self.failed < RETRY_AFTER:
+                return
+            self.loading = True
+        threading.Thread(target=self._load, name="member-graph", daemon=True).start()
+
+    def _read(self) -> MemGraph:
+        graph = MemGraph.load()
+        log.info(
+            "member graph loaded: %d members, %d rows in %.1fs",
+            graph.n, len(graph.indices), graph.load_seconds,
+        )  # fmt: skip
+        return graph
+
+    def _load(self) -> None:
+        try:
+            graph = self._read()
+            graph.sync()
+            self.graph, self.synced = graph, time.monotonic()
+        except Exception:
+            self.failed = time.monotonic()
+            log.exception("member graph: loading failed; answering in SQL meanwhile")
+        finally:
+            db.close()  # this thread's own connection
+            self.loading = False
+
+    def set(self, graph: MemGraph | None) -> None:
+        """Tests: use this graph (None: none) from now on, synced on every use."""
+        self.graph, self.synced = graph, 0.0
+
+
+holder = GraphHolder()
 
 
 _cached: MemGraph | None = None

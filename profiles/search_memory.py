@@ -64,80 +64,12 @@ MATCHES_MAX_ROWS = 3_000_000
 CHANGE_MARGIN = timedelta(seconds=120)
 # With a 3rd-degree filter: matches beyond the 2nd degree tested at most.
 BEYOND_SCAN_MEMORY = 200_000
-# After a failed load, wait this long before trying again.
-RETRY_AFTER = 60.0
 
 
 # -- the graph ------------------------------------------------------------------------
 
-
-class _GraphHolder:
-    """This worker's graph for search: loaded, and reloaded when old, in a background
-    thread, so that no request waits for it."""
-
-    def __init__(self) -> None:
-        self.graph: memgraph.MemGraph | None = None
-        self.synced = 0.0
-        self.loading = False
-        self.failed = -RETRY_AFTER
-        self.lock = threading.Lock()
-        # Held while a search uses the graph: its scratch arrays, and sync(), are not
-        # safe in two threads at once (gunicorn's gthread workers).
-        self.using = threading.Lock()
-
-    def get(self) -> memgraph.MemGraph | None:
-        if settings.SEARCH_GRAPH == "off" and self.graph is None:
-            return None
-        graph = self.graph
-        if graph is None or graph.too_old():
-            if settings.SEARCH_GRAPH == "inline":
-                graph = self._read()
-                self.set(graph)
-            else:
-                self._start_loading()
-        if graph is None:
-            return None
-        now = time.monotonic()
-        if now - self.synced >= settings.SEARCH_GRAPH_SYNC_SECONDS:
-            graph.sync()
-            self.synced = now
-        return graph
-
-    def _start_loading(self) -> None:
-        if settings.SEARCH_GRAPH == "off":
-            return
-        with self.lock:
-            if self.loading or time.monotonic() - self.failed < RETRY_AFTER:
-                return
-            self.loading = True
-        threading.Thread(target=self._load, name="search-graph", daemon=True).start()
-
-    def _read(self) -> memgraph.MemGraph:
-        graph = memgraph.MemGraph.load()
-        log.info(
-            "search graph loaded: %d members, %d rows in %.1fs",
-            graph.n, len(graph.indices), graph.load_seconds,
-        )  # fmt: skip
-        return graph
-
-    def _load(self) -> None:
-        try:
-            graph = self._read()
-            graph.sync()
-            self.graph, self.synced = graph, time.monotonic()
-        except Exception:
-            self.failed = time.monotonic()
-            log.exception("search graph: loading failed; searching in SQL meanwhile")
-        finally:
-            connection.close()  # this thread's own connection
-            self.loading = False
-
-    def set(self, graph: memgraph.MemGraph | None) -> None:
-        """Tests: use this graph (None: none) from now on, synced on every search."""
-        self.graph, self.synced = graph, 0.0
-
-
-graph_holder = _GraphHolder()
+# The worker's copy of the member graph, shared with connections.graph.closeness.
+graph_holder = memgraph.holder
 
 
 # -- the members matching a query ---------------------------------------------------

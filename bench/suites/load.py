@@ -127,10 +127,10 @@ def _warm(host: str, pool_file: Path, workers: int, log_file: Path) -> None:
     started = time.monotonic()
     while time.monotonic() - started < 300:
         _get(host, "/api/v1/profiles/?q=engineer", token)
-        if log_file.read_text(errors="replace").count("search graph loaded") >= workers:
+        if log_file.read_text(errors="replace").count("member graph loaded") >= workers:
             break
         time.sleep(1)
-    print(f"search graphs loaded in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"member graphs loaded in {time.monotonic() - started:.0f} s", flush=True)
     # Each worker reads a query's matches from its 2nd search of it, in a thread.
     started = time.monotonic()
     while time.monotonic() - started < 300:

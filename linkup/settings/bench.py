@@ -9,8 +9,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"level": "WARNING", "handlers": ["console"]},
-    # bench/suites/load.py waits for every worker's "search graph loaded".
-    "loggers": {"profiles.search_memory": {"level": "INFO"}},
+    # bench/suites/load.py waits for every worker's "member graph loaded" and "search
+    # matches read".
+    "loggers": {
+        "connections.memgraph": {"level": "INFO"},
+        "profiles.search_memory": {"level": "INFO"},
+    },
 }
 # The benchmark reads hundreds of profiles a minute as one member: no scraping limits.
 ABUSE_THROTTLES_ENABLED = False

@@ -130,3 +130,75 @@ def test_closeness_for_many_members_agrees_with_the_per_member_meet(
         monkeypatch.setattr(graph, "MANY", 0)
         all_at_once = graph.closeness(viewer.pk, ids)
         assert all_at_once == one_by_one
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_closeness_from_the_graph_in_memory_agrees_with_the_query(
+    seed, make_member, settings, monkeypatch
+):
+    """A web worker that holds the member graph answers closeness from it (the 1st
+    degree, blocks and suspensions still from Postgres): the same answers as the query,
+    before and after changes made once the graph was read."""
+    import random
+
+    from connections import memgraph
+    from connections.network import network_changed
+
+    rng = random.Random(seed)
+    people = [make_member(f"p{i:02d}") for i in range(40)]
+    for _ in range(60):
+        a, b = rng.sample(people, 2)
+        graph.add_edge(a.pk, b.pk)
+    Block.objects.create(blocker=people[3], blocked=people[0])
+    settings.SEARCH_GRAPH = "inline"
+    settings.SEARCH_GRAPH_SYNC_SECONDS = 0.0
+    memgraph.holder.set(None)
+    ids = sorted(p.pk for p in people)
+
+    def agree(viewers) -> None:
+        for viewer in viewers:
+            in_memory = graph._closeness_in_memory(viewer.pk, ids)
+            assert in_memory is not None, "the graph in memory did not answer"
+            assert graph.closeness(viewer.pk, ids) == in_memory
+            with monkeypatch.context() as m:
+                m.setattr(graph, "_closeness_in_memory", lambda *args: None)
+                assert graph.closeness(viewer.pk, ids) == in_memory
+
+    try:
+        agree(people[:10])
+        for _ in range(15):  # after the graph was read: connect, disconnect, block, suspend
+            a, b = rng.sample(people, 2)
+            if graph.are_connected(a.pk, b.pk):
+                graph.remove_edge(a.pk, b.pk)
+            else:
+                graph.add_edge(a.pk, b.pk)
+            network_changed(a.pk, b.pk)
+        Block.objects.create(blocker=people[1], blocked=people[5])
+        Block.objects.create(blocker=people[9], blocked=people[2])
+        member_suspend(member=people[7])
+        agree(people[:10])
+    finally:
+        memgraph.holder.set(None)
+
+
+@pytest.mark.django_db
+def test_closeness_from_a_synced_graph_is_one_query(chain, settings, django_assert_num_queries):
+    from connections import memgraph
+
+    settings.SEARCH_GRAPH = "inline"
+    alice = chain["alice"].pk
+    others = ids(chain, "bob", "carol", "dave", "erin")
+    try:
+        graph.closeness(alice, others)  # reads the graph
+        settings.SEARCH_GRAPH_SYNC_SECONDS = 3600.0
+        with django_assert_num_queries(1):
+            result = graph._closeness_in_memory(alice, sorted(others))
+        assert result is not None
+        assert [result[i].degree for i in others] == [1, 2, 3, None]
+        assert result[chain["carol"].pk].mutual_count == 1
+        Block.objects.create(blocker=chain["dave"], blocked=chain["alice"])
+        # Blocks are read on every call, never from the graph.
+        assert graph.closeness(alice, others)[chain["dave"].pk].hidden
+    finally:
+        memgraph.holder.set(None)
