@@ -70,8 +70,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
                 f"This token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC. Create a new "
                 "one at /settings/tokens/ or with POST /api/v1/auth/token/."
             )
-        # Touch at most once a minute: a busy client must not write on every request.
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        if token.last_used_at is None or now - token.last_used_at > ApiToken.TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 

@@ -23,7 +23,7 @@ def profile_for_viewer(*, handle: str, viewer: User | None) -> Profile:
     Raises Http404 alike for a member who never existed and one who is hidden
     (suspended or deactivated), so a response reveals nothing.
 
-    Four statements written once (_profile_reads), not built by the ORM on every view:
+    One statement written once (_profile_reads), not built by the ORM on every view:
     the most viewed thing on the site, whose query building cost more than its queries
     (docs/benchmarks.md, the load test). The rows become models as the ORM's would.
     """
@@ -31,21 +31,31 @@ def profile_for_viewer(*, handle: str, viewer: User | None) -> Profile:
     with connection.cursor() as cur:
         cur.execute(reads.profile, [handle.lower()])
         row = cur.fetchone()
-        if row is None:
-            raise Http404("No such member.")
-        split = len(reads.profile_fields)
-        profile = Profile.from_db(connection.alias, reads.profile_fields, row[:split])
-        profile.user = User.from_db(connection.alias, reads.user_fields, row[split:])
-        cache: dict[str, QuerySet] = {}
-        for name, model, sql, fields in reads.related:
-            cur.execute(sql, [profile.pk])
-            rows = [model.from_db(connection.alias, fields, r) for r in cur.fetchall()]
-            # As prefetch_related leaves it: a queryset of the profile's rows, evaluated.
-            queryset = model._default_manager.filter(profile_id=profile.pk)
-            queryset._result_cache = rows
-            queryset._prefetch_done = True  # type: ignore[attr-defined]
-            cache[name] = queryset
-        profile._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    if row is None:
+        raise Http404("No such member.")
+    split = len(reads.profile_fields)
+    ends = split + len(reads.user_fields)
+    profile = Profile.from_db(connection.alias, reads.profile_fields, row[:split])
+    profile.user = User.from_db(connection.alias, reads.user_fields, row[split:ends])
+    cache: dict[str, QuerySet] = {}
+    # Each related list arrives as a JSON array of rows (json_agg): typed as the model's
+    # fields type them, as the ORM would read them.
+    for (name, model, fields), rows in zip(reads.related, row[ends:], strict=True):
+        model_fields = model._meta.concrete_fields  # in _columns' order
+        objects = [
+            model.from_db(
+                connection.alias,
+                fields,
+                [f.to_python(value) for f, value in zip(model_fields, values, strict=True)],
+            )
+            for values in rows
+        ]
+        # As prefetch_related leaves it: a queryset of the profile's rows, evaluated.
+        queryset = model._default_manager.filter(profile_id=profile.pk)
+        queryset._result_cache = objects
+        queryset._prefetch_done = True  # type: ignore[attr-defined]
+        cache[name] = queryset
+    profile._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     return profile
 
 
@@ -91,7 +101,7 @@ class _ProfileReads:
     members: str
     profile_fields: list[str]
     user_fields: list[str]
-    related: list[tuple[str, type[Model], str, list[str]]]
+    related: list[tuple[str, type[Model], list[str]]]
 
 
 def _columns(model: type[Model], alias: str) -> tuple[list[str], str]:
@@ -104,6 +114,7 @@ def _profile_reads() -> _ProfileReads:
     profile_fields, profile_columns = _columns(Profile, "p")
     user_fields, user_columns = _columns(User, "u")
     related = []
+    lists = []
     # Each in its model's Meta.ordering, as the ORM would read them.
     for name, model, order in [
         ("positions", Position, "o.is_current DESC, o.start_date DESC, o.id DESC"),
@@ -111,23 +122,22 @@ def _profile_reads() -> _ProfileReads:
         ("skills", Skill, "o.id"),
     ]:
         fields, columns = _columns(model, "o")
-        related.append(
-            (
-                name,
-                model,
-                f"SELECT {columns} FROM {model._meta.db_table} o"  # noqa: S608 (model metadata only)
-                f" WHERE o.profile_id = %s ORDER BY {order}",
-                fields,
-            )
+        related.append((name, model, fields))
+        lists.append(
+            f"(SELECT coalesce(json_agg(json_build_array({columns}) ORDER BY {order}), '[]')"  # noqa: S608 (model metadata only)
+            f" FROM {model._meta.db_table} o WHERE o.profile_id = p.user_id)"
         )
     select = (
         f"SELECT {profile_columns}, {user_columns} FROM {Profile._meta.db_table} p"  # noqa: S608 (model metadata only)
         f" JOIN {User._meta.db_table} u ON u.id = p.user_id"
         " WHERE u.is_active AND NOT u.is_suspended"
     )
+    with_lists = select.replace(
+        f"{user_columns} FROM", f"{user_columns}, {', '.join(lists)} FROM", 1
+    )
     blocks = Block._meta.db_table
     return _ProfileReads(
-        profile=f"{select} AND u.username = %s",
+        profile=f"{with_lists} AND u.username = %s",
         profiles=f"{select} AND p.user_id = ANY(%s)",
         members=(
             f"{select} AND u.username = ANY(%(handles)s) AND NOT EXISTS (SELECT 1 FROM {blocks} b"  # noqa: S608 (model metadata only)

@@ -121,8 +121,9 @@ def _get(host: str, path: str, token: str) -> None:
 
 def _warm(host: str, pool_file: Path, workers: int, log_file: Path) -> None:
     """What a server that has been up a while has: every worker's imports, its copy of the
-    graph for search (read in the background on its first search; SQL answers until
-    then) and the match sets of the queries the test sends (profiles.search_memory)."""
+    member graph (read in the background on its first search; SQL answers until then),
+    the match sets of the queries the test sends (profiles.search_memory), and clients
+    whose tokens were used lately."""
     token = json.loads(pool_file.read_text())[0]["token"]
     started = time.monotonic()
     while time.monotonic() - started < 300:
@@ -142,6 +143,12 @@ def _warm(host: str, pool_file: Path, workers: int, log_file: Path) -> None:
             break
         time.sleep(1)
     print(f"search match sets read in {time.monotonic() - started:.0f} s", flush=True)
+    # Clients that have been active: each token used once, so stamped (a token is stamped
+    # at most every ApiToken.TOUCH_EVERY; a fresh one on its first use).
+    started = time.monotonic()
+    for member in json.loads(pool_file.read_text()):
+        _get(host, "/api/v1/network/", member["token"])
+    print(f"every client's token used once in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def _row(name: str, stats: dict) -> str:

@@ -90,7 +90,7 @@ def test_page_lists_my_tokens_with_created_last_used_and_expiry(alice_browser, a
 
     body = alice_browser.get(PAGE).content.decode()
 
-    assert "Used one" in body and "last used 0\xa0minutes ago" in body
+    assert "Used one" in body and "used in the last 15 minutes" in body
     assert "Old one" in body and "Expired" in body
     assert "Gone one" not in body
     assert "Bob's" not in body
@@ -265,3 +265,16 @@ def test_admin_shows_tokens_but_never_their_hashes(admin_client, alice):
     assert token.prefix in detail
     assert token.key_hash not in listing
     assert token.key_hash not in detail
+
+
+def test_a_token_is_stamped_at_most_once_a_quarter_hour(alice):
+    _, key = api_token_create(user=alice, name="Busy")
+    client = token_client(key)
+    client.get(ME_URL)
+    first = ApiToken.objects.get(name="Busy").last_used_at
+    assert first is not None
+    client.get(ME_URL)
+    assert ApiToken.objects.get(name="Busy").last_used_at == first  # no write
+    ApiToken.objects.filter(name="Busy").update(last_used_at=first - ApiToken.TOUCH_EVERY * 2)
+    client.get(ME_URL)
+    assert ApiToken.objects.get(name="Busy").last_used_at > first

@@ -651,15 +651,20 @@ def test_profile_needs_credentials(api_client, alice):
     assert api_client.get(profile_url("alice")).status_code == 401
 
 
-def test_profile_query_count_is_bounded(api_as, alice, bob, connect, django_assert_max_num_queries):
+def test_profile_is_three_queries(api_as, alice, bob, connect, django_assert_num_queries):
+    PositionFactory(profile=alice.profile)
     PositionFactory(profile=alice.profile)
     SkillFactory(profile=alice.profile)
     connect(alice, bob)
     client = api_as(bob)
+    client.get(profile_url("alice"))  # the token's first use stamps it
 
-    # token (+ its last-used stamp), profile + 3 prefetches, block check, closeness
-    with django_assert_max_num_queries(8):
-        client.get(profile_url("alice"))
+    # the token and its member; the profile with its positions, education and skills;
+    # degree, mutual count and a block either way
+    with django_assert_num_queries(3):
+        response = client.get(profile_url("alice"))
+    assert len(response.json()["positions"]) == 2
+    assert len(response.json()["skills"]) == 1
 
 
 # --- suspension ---------------------------------------------------------------
