@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from common.db import run_prepared
 from connections.models import Connection
 
 EDGES = "connections_connection"
@@ -50,9 +51,12 @@ n1 AS MATERIALIZED (
 )"""
 
 
-def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def _rows(sql: str, params: dict[str, Any], *, prepared: bool = False) -> list[tuple[Any, ...]]:
     with db.cursor() as cur:
-        cur.execute(sql, params)
+        if prepared:  # on a hot path (common.db)
+            run_prepared(cur, sql, params)
+        else:
+            cur.execute(sql, params)
         return cur.fetchall()
 
 
@@ -260,7 +264,7 @@ def _closeness_in_memory(viewer_id: int, ids: list[int]) -> dict[int, Closeness]
     # worker or a command never starts reading one for this.
     if holder.graph is None and settings.SEARCH_GRAPH != "inline":
         return None
-    rows = _rows(CLOSENESS_EXACT_SQL, {"v": viewer_id, "ids": ids})
+    rows = _rows(CLOSENESS_EXACT_SQL, {"v": viewer_id, "ids": ids}, prepared=True)
     blocked = np.array(rows[0][3] if rows else [], dtype=np.int64)
     with holder.using:
         graph = holder.get()

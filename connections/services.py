@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from common.db import run_prepared
 from common.exceptions import ApplicationError
 from connections import graph
 from connections.models import Block, ConnectionRequest, EmailPreference, Invitation, Notification
@@ -169,7 +170,7 @@ def _request_facts(sender_id: int, recipient_id: int, now: datetime) -> _Request
         "limit": REQUESTS_PER_WEEK,
     }
     with db.cursor() as cur:
-        cur.execute(_request_facts_sql(), params)
+        run_prepared(cur, _request_facts_sql(), params)
         hidden, reverse_id, pending, withdrawn_at, this_week = cur.fetchone()
     return _RequestFacts(hidden, reverse_id, pending, withdrawn_at, list(this_week))
 

@@ -7,6 +7,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from common.db import run_prepared
 from profiles.models import ApiToken, User
 
 
@@ -31,7 +32,7 @@ def token_with_user(key_hash: str) -> ApiToken | None:
     """
     sql, token_fields, user_fields = _token_sql()
     with connection.cursor() as cur:
-        cur.execute(sql, [key_hash])
+        run_prepared(cur, sql, [key_hash])
         row = cur.fetchone()
     if row is None:
         return None

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from common.db import run_prepared
 from connections import graph
 from connections.models import Block
 from profiles.models import Education, Position, Profile, Skill, User
@@ -29,7 +30,7 @@ def profile_for_viewer(*, handle: str, viewer: User | None) -> Profile:
     """
     reads = _profile_reads()
     with connection.cursor() as cur:
-        cur.execute(reads.profile, [handle.lower()])
+        run_prepared(cur, reads.profile, [handle.lower()])
         row = cur.fetchone()
     if row is None:
         raise Http404("No such member.")
@@ -65,7 +66,7 @@ def visible_profiles_by_id(member_ids: list[int]) -> dict[int, Profile]:
     reads = _profile_reads()
     split = len(reads.profile_fields)
     with connection.cursor() as cur:
-        cur.execute(reads.profiles, [member_ids])
+        run_prepared(cur, reads.profiles, [member_ids])
         rows = cur.fetchall()
     found = {}
     for row in rows:
@@ -83,7 +84,7 @@ def visible_members_by_handle(viewer_id: int, handles: list[str]) -> dict[str, U
     reads = _profile_reads()
     split = len(reads.profile_fields)
     with connection.cursor() as cur:
-        cur.execute(reads.members, {"v": viewer_id, "handles": handles})
+        run_prepared(cur, reads.members, {"v": viewer_id, "handles": handles})
         rows = cur.fetchall()
     found = {}
     for row in rows:

@@ -45,7 +45,12 @@ def env_db(name: str, default: str) -> dict[str, object]:
     # JIT compilation cost 100-300 ms on graph and search queries that run in a few ms.
     options = config.setdefault("OPTIONS", {})
     assert isinstance(options, dict)
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # The statements common.db prepares keep one generic plan: planned each time, they
+    # spent longer planning than running (docs/benchmarks.md). Only prepared statements
+    # (and PL/pgSQL) heed this.
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c plan_cache_mode=force_generic_plan".strip()
+    )
     return config
 
 
@@ -217,6 +222,9 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # this often.
 SEARCH_GRAPH = env.str("LINKUP_SEARCH_GRAPH", default="background")
 SEARCH_GRAPH_SYNC_SECONDS = env.float("LINKUP_SEARCH_GRAPH_SYNC_SECONDS", default=1.0)
+# Hot statements are prepared once per connection (common.db); off behind a pooler in
+# transaction mode (PgBouncer's), which does not keep them.
+DATABASE_PREPARED_STATEMENTS = env.bool("LINKUP_DATABASE_PREPARED_STATEMENTS", default=True)
 # A query's matches are read into memory from its 2nd search in a worker (the 1st: SQL).
 SEARCH_MATCH_SETS_AFTER = env.int("LINKUP_SEARCH_MATCH_SETS_AFTER", default=2)
 
