@@ -147,8 +147,8 @@ def test_profile_query_count_is_unchanged_by_the_graph(api_as, chain):
     client = api_as(alice)
     client.get(profile_url("carol"))  # the token's last-used stamp is written once
 
-    # token, profile + its positions, education and skills, closeness (with the block check)
-    assert query_count(client, profile_url("carol")) == 6
+    # token; profile with its positions, education and skills; closeness (with the block check)
+    assert query_count(client, profile_url("carol")) == 3
 
 
 # --- GET /profiles/{handle}/paths/ -------------------------------------------------------
