@@ -11,7 +11,8 @@ placeholders): it PREPAREs it on the connection's first use and EXECUTEs it from
 on. Prepared statements live as long as the server session and survive a rollback.
 settings.DATABASE_PREPARED_STATEMENTS turns this off (a pooler in transaction mode,
 such as PgBouncer's, does not keep them); tests run without it, so that a statement's
-first use does not count as one more query, and test_db.py checks it.
+first use does not count as one more query, and tests/test_prepared_statements.py
+checks it.
 """
 
 import re
@@ -60,7 +61,7 @@ def _prepared(sql: str) -> _Prepared:
 
 def run_prepared(cursor: Any, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
     """cursor.execute(sql, params), through a statement prepared on this connection."""
-    if not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True):
+    if not settings.DATABASE_PREPARED_STATEMENTS:
         cursor.execute(sql, params)
         return
     statement = _prepared(sql)

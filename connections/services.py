@@ -132,13 +132,15 @@ class _RequestFacts:
     reverse_id: int | None  # their open (pending or ignored) request to the sender
     pending: bool  # the sender's own open request to them
     withdrawn_at: datetime | None  # the sender's last withdrawal within the cooldown
-    this_week: list[datetime]  # the sender's requests in the last 7 days, oldest first
+    this_week: int  # the sender's requests in the last 7 days
+    oldest_this_week: datetime | None  # the first of them (a slot frees up a week after)
 
 
 @cache
 def _request_facts_sql() -> str:
     requests = ConnectionRequest._meta.db_table
-    open_ = "('pending', 'ignored')"
+    status = ConnectionRequest.Status
+    open_ = f"('{status.PENDING}', '{status.IGNORED}')"
     return f"""
     SELECT
         NOT EXISTS (SELECT 1 FROM {User._meta.db_table} u
@@ -151,10 +153,12 @@ def _request_facts_sql() -> str:
         EXISTS (SELECT 1 FROM {requests} q WHERE q.from_member_id = %(s)s
                 AND q.to_member_id = %(r)s AND q.status IN {open_}),
         (SELECT max(q.responded_at) FROM {requests} q WHERE q.from_member_id = %(s)s
-            AND q.to_member_id = %(r)s AND q.status = 'withdrawn'
+            AND q.to_member_id = %(r)s AND q.status = '{status.WITHDRAWN}'
             AND q.responded_at > %(cooldown)s),
-        ARRAY(SELECT q.created_at FROM {requests} q WHERE q.from_member_id = %(s)s
-              AND q.created_at > %(week)s ORDER BY q.created_at LIMIT %(limit)s)
+        (SELECT count(*) FROM {requests} q WHERE q.from_member_id = %(s)s
+            AND q.created_at > %(week)s),
+        (SELECT min(q.created_at) FROM {requests} q WHERE q.from_member_id = %(s)s
+            AND q.created_at > %(week)s)
     """  # noqa: S608 (model metadata only)
 
 
@@ -167,12 +171,10 @@ def _request_facts(sender_id: int, recipient_id: int, now: datetime) -> _Request
         "r": recipient_id,
         "cooldown": now - REREQUEST_COOLDOWN,
         "week": now - WEEK,
-        "limit": REQUESTS_PER_WEEK,
     }
     with db.cursor() as cur:
         run_prepared(cur, _request_facts_sql(), params)
-        hidden, reverse_id, pending, withdrawn_at, this_week = cur.fetchone()
-    return _RequestFacts(hidden, reverse_id, pending, withdrawn_at, list(this_week))
+        return _RequestFacts(*cur.fetchone())
 
 
 @transaction.atomic
@@ -221,10 +223,10 @@ def connection_request_create(*, sender: User, recipient: User, note: str = "") 
             code="cooldown",
             extra={"retry_after": int((again - now).total_seconds()) + 1},
         )
-    if len(facts.this_week) >= REQUESTS_PER_WEEK:
+    if facts.this_week >= REQUESTS_PER_WEEK and facts.oldest_this_week is not None:
         raise RateLimited(
             f"You can send {REQUESTS_PER_WEEK} connection requests a week.",
-            resets_at=facts.this_week[0] + WEEK,
+            resets_at=facts.oldest_this_week + WEEK,
         )
     request = ConnectionRequest.objects.create(from_member=sender, to_member=recipient, note=note)
     notify(

@@ -17,7 +17,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default="/tmp/linkup-test-media")
 # SQL search unless a test gives the search its graph (tests/profiles/test_search.py).
 SEARCH_GRAPH = "off"
 SEARCH_GRAPH_SYNC_SECONDS = 0.0
-# A statement's first use on a connection would count one more query (tests/common/test_db.py).
+# A statement's first use on a connection would count one more query
+# (tests/test_prepared_statements.py).
 DATABASE_PREPARED_STATEMENTS = False
 SEARCH_MATCH_SETS_AFTER = 1
 EXPORT_ROOT = env.path("LINKUP_EXPORT_ROOT", default="/tmp/linkup-test-exports")
