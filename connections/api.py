@@ -13,7 +13,6 @@ the profile endpoint and unknown paths give), so no response tells them apart.
 from collections.abc import Callable
 from typing import Any, ClassVar, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -86,34 +85,7 @@ _service_not_found_as_404 = service_404s_as_one
 
 
 # --- reads ----------------------------------------------------------------------
-# Lists come from connections.selectors, shared with the web pages; these few
-# look-ups serve only the API.
-
-
-def _visible_to(viewer_id: int, field: str = "") -> Q:
-    """Rows whose member at `field` ("" for User rows) the viewer may see: active, not
-    suspended, with a profile, and no block between the two in either direction."""
-
-    def path(name: str) -> str:
-        return f"{field}__{name}" if field else name
-
-    member = OuterRef(field or "pk")
-    blocks = Block.objects.filter(
-        Q(blocker_id=viewer_id, blocked_id=member) | Q(blocker_id=member, blocked_id=viewer_id)
-    )
-    return Q(
-        ~Exists(blocks),
-        **{path("is_active"): True, path("is_suspended"): False, path("profile__isnull"): False},
-    )
-
-
-def _requests_of(member: User) -> QuerySet[ConnectionRequest]:
-    """Requests the member takes part in whose other member they may see."""
-    return ConnectionRequest.objects.filter(
-        (Q(from_member=member) & _visible_to(member.pk, "to_member"))
-        | (Q(to_member=member) & _visible_to(member.pk, "from_member"))
-    )
-
+# Lists come from connections.selectors, shared with the web pages.
 
 _PaginatedApi = PaginatedApi
 
@@ -282,8 +254,6 @@ class ConnectionRequestListApi(_PaginatedApi):
             rows = selectors.sent_requests(member)
         else:
             rows = selectors.received_requests(member)
-        # Both members are rendered: select both profiles, not one query per row.
-        rows = rows.select_related("from_member__profile", "to_member__profile")
         paginator, page = paginate(self, request, rows)
         return paginator.get_paginated_response(_render_requests(request, member, page))
 
@@ -316,7 +286,9 @@ class ConnectionRequestListApi(_PaginatedApi):
             outcome = services.connection_request_create(
                 sender=member, recipient=recipient, note=serializer.validated_data["note"]
             )
-        (data,) = _render_requests(request, member, [outcome.request])
+        # Read again with both members' profiles, as the lists read them.
+        row = selectors.requests_by_id([outcome.request.pk])[outcome.request.pk]
+        (data,) = _render_requests(request, member, [row])
         if outcome.connected:
             return Response({"connected": True, "request": data}, status=status.HTTP_200_OK)
         return Response(data, status=status.HTTP_201_CREATED)
@@ -341,14 +313,11 @@ class _ConnectionRequestActionApi(APIView):
         member = _member(request)
         serializer = type(self).input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # Strangers, and participants whose other member is now hidden, learn nothing.
-        if not _requests_of(member).filter(pk=request_id).exists():
-            raise exceptions.NotFound()
+        # Strangers, and participants whose other member is now hidden, learn nothing:
+        # the service says 404 to both, and the API answers every 404 alike.
         with _service_not_found_as_404():
             type(self).action(request_id=request_id, member=member, **serializer.validated_data)
-        row = ConnectionRequest.objects.select_related(
-            "from_member__profile", "to_member__profile"
-        ).get(pk=request_id)
+        row = selectors.requests_by_id([request_id])[request_id]
         return Response(_render_requests(request, member, [row])[0])
 
 

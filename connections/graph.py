@@ -67,19 +67,23 @@ def first_degree_ids(member_id: int) -> list[int]:
     return list(Connection.objects.filter(member_id=member_id).values_list("other_id", flat=True))
 
 
+# The member %(v)s's visible connections.
+CONNECTION_COUNT_SQL = (
+    f"SELECT count(*) FROM {EDGES} c WHERE c.member_id = %(v)s"
+    f" AND {VISIBLE.format(col='c.other_id')}"
+)
+
+
 def connection_count(member_id: int) -> int:
     """Exact and current: the number of the member's visible connections."""
-    return _rows(
-        f"SELECT count(*) FROM {EDGES} c WHERE c.member_id = %(v)s"
-        f" AND {VISIBLE.format(col='c.other_id')}",
-        {"v": member_id},
-    )[0][0]
+    return _rows(CONNECTION_COUNT_SQL, {"v": member_id}, prepared=True)[0][0]
 
 
 def are_connected(a: int, b: int) -> bool:
     if a == b:
         return False
-    return Connection.objects.filter(member_id=a, other_id=b).exists()
+    sql = f"SELECT EXISTS (SELECT 1 FROM {EDGES} WHERE member_id = %(a)s AND other_id = %(b)s)"
+    return bool(_rows(sql, {"a": a, "b": b}, prepared=True)[0][0])
 
 
 def connections_of(member_id: int) -> QuerySet[Connection]:

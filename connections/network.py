@@ -28,6 +28,7 @@ from django.db import connection as db
 from django.db.models import F
 from django.utils import timezone
 
+from common.db import run_prepared
 from connections import graph, memgraph
 from connections.models import CountResult, CountRun, GraphChange, NetworkCounts
 
@@ -100,18 +101,25 @@ class NetworkSize:
 
 
 def network_size(member_id: int) -> NetworkSize:
-    """What a member sees: 1st degree counted live, 2nd/3rd as last computed."""
-    counts = NetworkCounts.objects.filter(member_id=member_id).first()
-    first = graph.connection_count(member_id)
-    if counts is None:
+    """What a member sees: 1st degree counted live, 2nd/3rd as last computed. One
+    statement written once: every network card and GET /api/v1/network/ reads it."""
+    sql = (
+        f"SELECT ({graph.CONNECTION_COUNT_SQL}), n.member_id, n.second, n.third,"  # noqa: S608 (constants only)
+        f" n.computed_at, n.exact, n.stale_since FROM (SELECT 1) one"
+        f" LEFT JOIN {NetworkCounts._meta.db_table} n ON n.member_id = %(v)s"
+    )
+    with db.cursor() as cur:
+        run_prepared(cur, sql, {"v": member_id})
+        first, counted, second, third, computed_at, exact, stale_since = cur.fetchone()
+    if counted is None:  # never counted yet
         return NetworkSize(first, None, None, None, exact=False, stale=True)
     return NetworkSize(
         first=first,
-        second=counts.second,
-        third=counts.third,
-        computed_at=counts.computed_at,
-        exact=counts.exact,
-        stale=counts.stale_since is not None,
+        second=second,
+        third=third,
+        computed_at=computed_at,
+        exact=exact,
+        stale=stale_since is not None,
     )
 
 

@@ -6,15 +6,19 @@ viewer. Per-row facts (profile, degree, mutual count) come for the whole page
 in one query each, never one per row.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection as db_connection
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from common.db import run_prepared
 from connections import graph
 from connections.models import (
     Block,
@@ -170,25 +174,152 @@ def connections_for_page(
     return rows.order_by(*SORTS.get(sort, SORTS["recent"]))
 
 
-def received_requests(member: User) -> QuerySet[ConnectionRequest]:
+def received_requests(member: User) -> "RequestList":
     """Pending requests to `member` from members they may see, newest first."""
-    return (
-        ConnectionRequest.objects.filter(to_member=member, status=ConnectionRequest.Status.PENDING)
-        .filter(_visible("from_member"))
-        .exclude(_blocked_with(member.pk, "from_member_id"))
-        .select_related("from_member__profile")
-        .order_by("-created_at", "-id")
-    )
+    return RequestList(member.pk, received=True)
 
 
-def sent_requests(member: User) -> QuerySet[ConnectionRequest]:
+def sent_requests(member: User) -> "RequestList":
     """Requests `member` sent that still wait: pending, or ignored (which they must not learn)."""
-    return (
-        ConnectionRequest.objects.filter(from_member=member, status__in=OPEN_SENT)
-        .filter(_visible("to_member"))
-        .exclude(_blocked_with(member.pk, "to_member_id"))
-        .select_related("to_member__profile")
-        .order_by("-created_at", "-id")
+    return RequestList(member.pk, received=False)
+
+
+class RequestList:
+    """A member's open requests in one direction, newest first, each with both members
+    and their profiles loaded: what Paginator, the API and the digest count and slice.
+
+    The other member is one the viewer may see: active, not suspended, and no block
+    between the two either way. Read by two statements written once (a count and a
+    page; common.db), not by a queryset built and compiled on every request: on the
+    API's hot path the ORM's building cost more than the queries (docs/benchmarks.md).
+    """
+
+    def __init__(self, member_id: int, *, received: bool) -> None:
+        self.member_id = member_id
+        self.received = received
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            with db_connection.cursor() as cur:
+                run_prepared(cur, _request_reads().count[self.received], {"m": self.member_id})
+                self._count = int(cur.fetchone()[0])
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[ConnectionRequest]:
+        return iter(self[:])
+
+    def __getitem__(self, key: slice) -> list[ConnectionRequest]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("RequestList takes a slice without a step")
+        start = key.start or 0
+        if start < 0 or (key.stop is not None and key.stop < 0):
+            raise ValueError("RequestList takes no negative indexes")
+        limit = None if key.stop is None else max(key.stop - start, 0)
+        if limit == 0:
+            return []
+        reads = _request_reads()
+        with db_connection.cursor() as cur:
+            run_prepared(
+                cur,
+                reads.page[self.received],
+                {"m": self.member_id, "limit": limit, "offset": start},
+            )
+            return [reads.build(row) for row in cur.fetchall()]
+
+
+def requests_by_id(ids: list[int]) -> dict[int, ConnectionRequest]:
+    """These requests with both members and their profiles loaded, in one statement
+    written once: what the API renders after a member acts on a request."""
+    reads = _request_reads()
+    with db_connection.cursor() as cur:
+        run_prepared(cur, reads.by_id, [ids])
+        return {request.pk: request for request in map(reads.build, cur.fetchall())}
+
+
+@dataclass(frozen=True)
+class _RequestReads:
+    count: dict[bool, str]  # by `received`
+    page: dict[bool, str]
+    by_id: str
+    request_fields: list[str]
+    user_fields: list[str]
+    profile_fields: list[str]
+
+    def build(self, row: tuple[Any, ...]) -> ConnectionRequest:
+        """A request from its row: its columns, then the sender's and their profile's,
+        then the recipient's and their profile's (NULLs where a member has no profile)."""
+        alias = db_connection.alias
+        n_request, n_user, n_profile = (
+            len(self.request_fields),
+            len(self.user_fields),
+            len(self.profile_fields),
+        )
+        request = ConnectionRequest.from_db(alias, self.request_fields, row[:n_request])
+        start = n_request
+        for attr in ("from_member", "to_member"):
+            member = User.from_db(alias, self.user_fields, row[start : start + n_user])
+            start += n_user
+            profile_row = row[start : start + n_profile]
+            start += n_profile
+            if profile_row[0] is None:  # as select_related leaves a missing profile
+                User.profile.related.set_cached_value(member, None)
+            else:
+                member.profile = Profile.from_db(alias, self.profile_fields, profile_row)
+            setattr(request, attr, member)
+        return request
+
+
+@cache
+def _request_reads() -> _RequestReads:
+    def columns(model: type[Model], alias: str) -> tuple[list[str], str]:
+        fields = model._meta.concrete_fields
+        return [f.attname for f in fields], ", ".join(f"{alias}.{f.column}" for f in fields)
+
+    request_fields, request_columns = columns(ConnectionRequest, "r")
+    user_fields, from_user = columns(User, "fu")
+    profile_fields, from_profile = columns(Profile, "fp")
+    _, to_user = columns(User, "tu")
+    _, to_profile = columns(Profile, "tp")
+    users, profiles = User._meta.db_table, Profile._meta.db_table
+    joins = (
+        f" FROM {ConnectionRequest._meta.db_table} r"
+        f" JOIN {users} fu ON fu.id = r.from_member_id"
+        f" LEFT JOIN {profiles} fp ON fp.user_id = fu.id"
+        f" JOIN {users} tu ON tu.id = r.to_member_id"
+        f" LEFT JOIN {profiles} tp ON tp.user_id = tu.id"
+    )
+    status = ConnectionRequest.Status
+    blocks = Block._meta.db_table
+
+    def where(received: bool) -> str:
+        mine, other = ("r.to_member_id", "fu") if received else ("r.from_member_id", "tu")
+        states = ", ".join(f"'{state}'" for state in ([status.PENDING] if received else OPEN_SENT))
+        return (
+            f" WHERE {mine} = %(m)s AND r.status IN ({states})"  # noqa: S608 (model metadata only)
+            f" AND {other}.is_active AND NOT {other}.is_suspended"
+            f" AND NOT EXISTS (SELECT 1 FROM {blocks} b"
+            f" WHERE (b.blocker_id = %(m)s AND b.blocked_id = {other}.id)"
+            f" OR (b.blocker_id = {other}.id AND b.blocked_id = %(m)s))"
+        )
+
+    select = f"SELECT {request_columns}, {from_user}, {from_profile}, {to_user}, {to_profile}"
+    return _RequestReads(
+        count={received: f"SELECT count(*){joins}{where(received)}" for received in (True, False)},
+        page={
+            received: (
+                f"{select}{joins}{where(received)}"
+                " ORDER BY r.created_at DESC, r.id DESC LIMIT %(limit)s OFFSET %(offset)s"
+            )
+            for received in (True, False)
+        },
+        by_id=f"{select}{joins} WHERE r.id = ANY(%s)",
+        request_fields=request_fields,
+        user_fields=user_fields,
+        profile_fields=profile_fields,
     )
 
 

@@ -23,7 +23,7 @@ from connections import graph
 from connections.models import Block, ConnectionRequest, EmailPreference, Invitation, Notification
 from connections.network import network_changed
 from moderation.services import restriction_check
-from profiles.models import User
+from profiles.models import Profile, User
 
 WEEK = timedelta(days=7)
 REQUESTS_PER_WEEK = 100
@@ -126,9 +126,31 @@ class RequestOutcome:
     connected: bool  # True when the request met one going the other way and they are now connected
 
 
+def _hidden_sql(viewer: str, member: str) -> str:
+    """SQL that is true when `member` is hidden from `viewer` (two SQL expressions, such
+    as %(s)s or a column): deactivated, suspended or without a profile, or a block
+    between the two either way. What the API's 404s hide."""
+    return (
+        f"(NOT EXISTS (SELECT 1 FROM {User._meta.db_table} u"  # noqa: S608 (model metadata only)
+        f" JOIN {Profile._meta.db_table} p ON p.user_id = u.id"
+        f" WHERE u.id = {member} AND u.is_active AND NOT u.is_suspended)"
+        f" OR EXISTS (SELECT 1 FROM {Block._meta.db_table} b"
+        f" WHERE (b.blocker_id = {viewer} AND b.blocked_id = {member})"
+        f" OR (b.blocker_id = {member} AND b.blocked_id = {viewer})))"
+    )
+
+
+def _is_hidden(viewer_id: int, member_id: int) -> bool:
+    with db.cursor() as cur:
+        run_prepared(
+            cur, f"SELECT {_hidden_sql('%(v)s', '%(m)s')}", {"v": viewer_id, "m": member_id}
+        )
+        return bool(cur.fetchone()[0])
+
+
 @dataclass(frozen=True)
 class _RequestFacts:
-    hidden: bool  # the recipient is suspended or deactivated, or blocked either way
+    hidden: bool  # the recipient is hidden from the sender (_hidden_sql)
     reverse_id: int | None  # their open (pending or ignored) request to the sender
     pending: bool  # the sender's own open request to them
     withdrawn_at: datetime | None  # the sender's last withdrawal within the cooldown
@@ -143,11 +165,7 @@ def _request_facts_sql() -> str:
     open_ = f"('{status.PENDING}', '{status.IGNORED}')"
     return f"""
     SELECT
-        NOT EXISTS (SELECT 1 FROM {User._meta.db_table} u
-                    WHERE u.id = %(r)s AND u.is_active AND NOT u.is_suspended)
-        OR EXISTS (SELECT 1 FROM {Block._meta.db_table} b
-                   WHERE (b.blocker_id = %(s)s AND b.blocked_id = %(r)s)
-                      OR (b.blocker_id = %(r)s AND b.blocked_id = %(s)s)),
+        {_hidden_sql("%(s)s", "%(r)s")},
         (SELECT q.id FROM {requests} q WHERE q.from_member_id = %(r)s
             AND q.to_member_id = %(s)s AND q.status IN {open_} ORDER BY q.id LIMIT 1),
         EXISTS (SELECT 1 FROM {requests} q WHERE q.from_member_id = %(s)s
@@ -242,11 +260,20 @@ def _claim(
     request: ConnectionRequest, *, to_status: str, from_states: tuple[str, ...] = ("pending",)
 ) -> bool:
     """Move a request from one of `from_states` to `to_status`; False if someone got there
-    first (the conditional UPDATE is the claim)."""
-    updated = ConnectionRequest.objects.filter(pk=request.pk, status__in=from_states).update(
-        status=to_status, responded_at=timezone.now()
-    )
-    return updated == 1
+    first (the conditional UPDATE is the claim). The request object follows."""
+    table = ConnectionRequest._meta.db_table
+    with db.cursor() as cur:
+        run_prepared(
+            cur,
+            f"UPDATE {table} SET status = %(to)s, responded_at = %(now)s"  # noqa: S608 (model metadata only)
+            " WHERE id = %(id)s AND status = ANY(%(from)s) RETURNING responded_at",
+            {"id": request.pk, "to": to_status, "from": list(from_states), "now": timezone.now()},
+        )
+        row = cur.fetchone()
+    if row is None:
+        return False
+    request.status, request.responded_at = to_status, row[0]
+    return True
 
 
 def _accept(request: ConnectionRequest, *, from_states: tuple[str, ...] = ("pending",)) -> None:
@@ -261,20 +288,31 @@ def _accept(request: ConnectionRequest, *, from_states: tuple[str, ...] = ("pend
         actor_id=request.to_member_id,
         request_id=request.pk,
     )
-    request.refresh_from_db()
     network_changed(request.from_member_id, request.to_member_id)
 
 
+@cache
+def _request_for_sql() -> str:
+    fields = ConnectionRequest._meta.concrete_fields
+    columns = ", ".join(f"r.{f.column}" for f in fields)
+    other = "CASE WHEN r.from_member_id = %(m)s THEN r.to_member_id ELSE r.from_member_id END"
+    return (
+        f"SELECT {columns}, {_hidden_sql('%(m)s', other)}"  # noqa: S608 (model metadata only)
+        f" FROM {ConnectionRequest._meta.db_table} r"
+        " WHERE r.id = %(id)s AND (r.from_member_id = %(m)s OR r.to_member_id = %(m)s)"
+    )
+
+
 def _request_for(request_id: int, *, member: User, role: str) -> ConnectionRequest:
-    """The request if `member` takes part in it; 404 otherwise (others learn nothing)."""
-    request = ConnectionRequest.objects.filter(
-        Q(from_member=member) | Q(to_member=member), pk=request_id
-    ).first()
-    if request is None:
+    """The request if `member` takes part in it and may see the other member; 404
+    otherwise (others learn nothing), 403 in the other role. One statement written once."""
+    with db.cursor() as cur:
+        run_prepared(cur, _request_for_sql(), {"id": request_id, "m": member.pk})
+        row = cur.fetchone()
+    if row is None or row[-1]:
         raise ApplicationError("No such request.", code="not_found", status=404)
-    other = request.from_member_id if request.to_member_id == member.pk else request.to_member_id
-    if not is_visible_member(other) or is_blocked_between(member.pk, other):
-        raise ApplicationError("No such request.", code="not_found", status=404)
+    fields = [f.attname for f in ConnectionRequest._meta.concrete_fields]
+    request = ConnectionRequest.from_db(db.alias, fields, row[:-1])
     expected = request.to_member_id if role == "recipient" else request.from_member_id
     if expected != member.pk:
         raise ApplicationError(f"Only the {role} can do that.", code="forbidden", status=403)
@@ -287,9 +325,8 @@ def connection_request_accept(*, request_id: int, member: User) -> ConnectionReq
     pending (a second accept, or after a withdrawal)."""
     request = _request_for(request_id, member=member, role="recipient")
     lock_pair(request.from_member_id, request.to_member_id)
-    if not is_visible_member(request.from_member_id) or is_blocked_between(
-        request.from_member_id, request.to_member_id
-    ):
+    # Again under the pair's lock: a block or a suspension may have come meanwhile.
+    if _is_hidden(request.to_member_id, request.from_member_id):
         raise ApplicationError("No such request.", code="not_found", status=404)
     _accept(request)
     return request
@@ -309,7 +346,6 @@ def connection_request_ignore(
         from moderation.services import dont_know_record
 
         dont_know_record(request_id=request.pk, member=member)
-    request.refresh_from_db()
     return request
 
 
@@ -337,10 +373,22 @@ def requests_cancel_for(member_id: int) -> int:
 
 
 def _cancel_requests_between(a: int, b: int) -> int:
-    return ConnectionRequest.objects.filter(
-        Q(from_member_id=a, to_member_id=b) | Q(from_member_id=b, to_member_id=a),
-        status__in=[ConnectionRequest.Status.PENDING, ConnectionRequest.Status.IGNORED],
-    ).update(status=ConnectionRequest.Status.CANCELLED, responded_at=timezone.now())
+    status = ConnectionRequest.Status
+    with db.cursor() as cur:
+        run_prepared(
+            cur,
+            f"UPDATE {ConnectionRequest._meta.db_table} SET status = %(to)s,"  # noqa: S608 (model metadata only)
+            " responded_at = %(now)s WHERE ((from_member_id = %(a)s AND to_member_id = %(b)s)"
+            " OR (from_member_id = %(b)s AND to_member_id = %(a)s)) AND status = ANY(%(open)s)",
+            {
+                "a": a,
+                "b": b,
+                "to": status.CANCELLED,
+                "open": [status.PENDING, status.IGNORED],
+                "now": timezone.now(),
+            },
+        )
+        return int(cur.rowcount)
 
 
 # -- connections ---------------------------------------------------------------

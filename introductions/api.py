@@ -173,7 +173,8 @@ class IntroductionListApi(_PaginatedApi):
                 message=data["message"],
                 note_to_broker=data["note_to_broker"],
             )
-        view = _view_of(member, introduction.pk)
+        view = selectors.introduction_view(selectors.just_asked(introduction.pk), member)
+        assert view is not None  # the requester's own
         return Response(_render(request, member, view), status=status.HTTP_201_CREATED)
 
 

@@ -6,16 +6,19 @@ loser gets 409 and nothing changes. Quotas are counted under a lock on the
 member whose quota it is.
 """
 
-import itertools
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.db import IntegrityError, transaction
+from django.db import connection as db
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.db import run_prepared
 from common.exceptions import ApplicationError
 from connections import graph
-from connections.models import ConnectionRequest, Invitation, Notification
+from connections.models import Block, Connection, ConnectionRequest, Invitation, Notification
 from connections.network import network_changed
 from connections.services import (
     RateLimited,
@@ -73,36 +76,58 @@ def _check_text(message: str, note: str) -> tuple[str, str]:
     return message, note
 
 
-def broker_settings(member_id: int) -> BrokerSettings:
-    return BrokerSettings.objects.filter(member_id=member_id).first() or BrokerSettings(
-        member_id=member_id
+@dataclass(frozen=True)
+class BrokerState:
+    settings: BrokerSettings  # the member's, or the defaults (not saved) if they set none
+    load: list[datetime]  # when each request reached them in the last 30 days, oldest first
+
+
+@cache
+def _broker_state_sql() -> str:
+    fields = BrokerSettings._meta.concrete_fields
+    return (
+        f"SELECT {', '.join(f's.{f.column}' for f in fields)},"  # noqa: S608 (model metadata only)
+        f" ARRAY(SELECT h.reached_at FROM {Hop._meta.db_table} h"
+        f" JOIN {Introduction._meta.db_table} i ON i.id = h.introduction_id"
+        " WHERE h.broker_id = %(b)s AND h.reached_at > %(since)s"
+        f" AND i.kind = '{Kind.REQUEST}' ORDER BY h.reached_at)"
+        f" FROM (SELECT 1) one LEFT JOIN {BrokerSettings._meta.db_table} s"
+        " ON s.member_id = %(b)s"
     )
+
+
+def broker_state(member_id: int, *, now: datetime | None = None) -> BrokerState:
+    """A broker's settings and load, in one statement written once: every introduction
+    request checks them."""
+    now = now or timezone.now()
+    with db.cursor() as cur:
+        run_prepared(cur, _broker_state_sql(), {"b": member_id, "since": now - CAPACITY_WINDOW})
+        *row, load = cur.fetchone()
+    if row[0] is None:  # no row: the defaults
+        settings = BrokerSettings(member_id=member_id)
+    else:
+        fields = [f.attname for f in BrokerSettings._meta.concrete_fields]
+        settings = BrokerSettings.from_db(db.alias, fields, row)
+    return BrokerState(settings=settings, load=list(load))
+
+
+def broker_settings(member_id: int) -> BrokerSettings:
+    return broker_state(member_id).settings
 
 
 def broker_load(member_id: int, *, now: datetime | None = None) -> list[datetime]:
     """When each introduction reached this broker in the last 30 days, oldest first."""
-    now = now or timezone.now()
-    return [
-        reached
-        for reached in Hop.objects.filter(
-            broker_id=member_id,
-            reached_at__gt=now - CAPACITY_WINDOW,
-            introduction__kind=Kind.REQUEST,
-        )
-        .order_by("reached_at")
-        .values_list("reached_at", flat=True)
-        if reached is not None
-    ]
+    return broker_state(member_id, now=now).load
 
 
 def _check_broker_available(broker: User) -> None:
-    settings = broker_settings(broker.pk)
+    state = broker_state(broker.pk)
+    settings, load = state.settings, state.load
     name = broker.get_full_name()
     if settings.paused:
         raise _refuse(
             f"{name} is not taking introduction requests right now.", code="broker_paused"
         )
-    load = broker_load(broker.pk)
     if len(load) >= settings.capacity_per_month:
         raise RateLimited(
             f"{name} has had as many introduction requests this month as they want.",
@@ -110,42 +135,62 @@ def _check_broker_available(broker: User) -> None:
         )
 
 
-def _check_open_limit(requester: User) -> None:
-    open_ = list(
-        Introduction.objects.filter(requester=requester, status__in=OPEN_STATES, kind=Kind.REQUEST)
-        .order_by("expires_at")
-        .values_list("expires_at", flat=True)
+@dataclass(frozen=True)
+class _PathFacts:
+    hidden: bool  # a member on the path is deactivated or suspended
+    blocked: bool  # someone on the path and the requester block each other (either way)
+    connected: bool  # the requester and the target are connected already
+    broken_at: int | None  # the first link (0-based) whose two members are not connected
+    open_count: int  # the requester's open introduction requests
+    first_expiry: datetime | None  # when the first of them expires
+
+
+@cache
+def _path_facts_sql() -> str:
+    users, blocks = User._meta.db_table, Block._meta.db_table
+    edges, introductions = Connection._meta.db_table, Introduction._meta.db_table
+    open_ = ", ".join(f"'{state}'" for state in OPEN_STATES)
+    mine = (
+        f"FROM {introductions} i WHERE i.requester_id = %(r)s"
+        f" AND i.kind = '{Kind.REQUEST}' AND i.status IN ({open_})"
     )
-    if len(open_) >= OPEN_LIMIT:
-        raise RateLimited(
-            f"You have {OPEN_LIMIT} open introduction requests: one slot comes back when one"
-            " completes, is declined, withdrawn or expires.",
-            resets_at=open_[0],
-        )
+    return f"""
+    SELECT
+        EXISTS (SELECT 1 FROM unnest(%(path)s::bigint[]) m(id) WHERE NOT EXISTS (
+            SELECT 1 FROM {users} u WHERE u.id = m.id AND u.is_active AND NOT u.is_suspended)),
+        EXISTS (SELECT 1 FROM {blocks} b
+                WHERE (b.blocker_id = %(r)s AND b.blocked_id = ANY(%(path)s::bigint[]))
+                   OR (b.blocked_id = %(r)s AND b.blocker_id = ANY(%(path)s::bigint[]))),
+        EXISTS (SELECT 1 FROM {edges} c WHERE c.member_id = %(r)s AND c.other_id = %(t)s),
+        (SELECT min(n) - 1 FROM generate_series(1, cardinality(%(path)s::bigint[]) - 1) n
+         WHERE NOT EXISTS (SELECT 1 FROM {edges} c WHERE c.member_id = (%(path)s::bigint[])[n]
+                           AND c.other_id = (%(path)s::bigint[])[n + 1])),
+        (SELECT count(*) {mine}),
+        (SELECT min(i.expires_at) {mine})
+    """  # noqa: S608 (model metadata only)
 
 
-def _check_path(path: list[User]) -> None:
-    """Each consecutive pair along requester → brokers (→ target) must be connected."""
-    for a, b in itertools.pairwise(path):
-        if not graph.are_connected(a.pk, b.pk):
-            raise _refuse(
-                f"{b.get_full_name()} is not connected to {a.get_full_name()}: choose brokers"
-                " along a real path.",
-                code="not_a_path",
-                status=400,
-            )
+def _path_facts(path: list[User], target: User | None) -> _PathFacts:
+    """What an introduction request along `path` (requester, brokers, target) depends on,
+    in one statement written once: on the API's hot path, building a dozen ORM queries
+    cost more than running them (docs/benchmarks.md, the load test)."""
+    params = {
+        "r": path[0].pk,
+        "t": target.pk if target is not None else None,
+        "path": [member.pk for member in path],
+    }
+    with db.cursor() as cur:
+        run_prepared(cur, _path_facts_sql(), params)
+        return _PathFacts(*cur.fetchone())
 
 
 def _check_visible_and_unblocked(members: list[User]) -> None:
-    """Every member visible, and none blocked with the first (the one asking): those look
-    missing. A block between two *others* is not the asker's business: it ended their
+    """Every member visible, and none blocked with the first (the one acting): those look
+    missing. A block between two *others* is not the actor's business: it ended their
     connection, so the path check reports a broken path instead."""
-    for member in members:
-        if not is_visible_member(member.pk):
-            raise _refuse("No such member.", code="not_found", status=404)
-    for other in members[1:]:
-        if is_blocked_between(members[0].pk, other.pk):
-            raise _refuse("No such member.", code="not_found", status=404)
+    facts = _path_facts(members, None)
+    if facts.hidden or facts.blocked:
+        raise _refuse("No such member.", code="not_found", status=404)
 
 
 @transaction.atomic
@@ -187,8 +232,10 @@ def introduction_request(
         )
     lock_member(requester)
     path = [requester, *via, *([target] if target else [])]
-    _check_visible_and_unblocked(path)
-    if target is not None and graph.are_connected(requester.pk, target.pk):
+    facts = _path_facts(path, target)
+    if facts.hidden or facts.blocked:  # as _check_visible_and_unblocked says
+        raise _refuse("No such member.", code="not_found", status=404)
+    if facts.connected:
         raise _refuse("You are already connected.", code="already_connected")
     if target is None:
         owner = User.objects.visible().filter(email__iexact=target_email.strip()).first()
@@ -202,8 +249,20 @@ def introduction_request(
                 code="already_member",
             )
     # For an address, the last broker vouches for someone they know outside LinkUp.
-    _check_path(path)
-    _check_open_limit(requester)
+    if facts.broken_at is not None:
+        a, b = path[facts.broken_at], path[facts.broken_at + 1]
+        raise _refuse(
+            f"{b.get_full_name()} is not connected to {a.get_full_name()}: choose brokers"
+            " along a real path.",
+            code="not_a_path",
+            status=400,
+        )
+    if facts.open_count >= OPEN_LIMIT and facts.first_expiry is not None:
+        raise RateLimited(
+            f"You have {OPEN_LIMIT} open introduction requests: one slot comes back when one"
+            " completes, is declined, withdrawn or expires.",
+            resets_at=facts.first_expiry,
+        )
     lock_member(via[0])
     _check_broker_available(via[0])
 

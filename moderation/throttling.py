@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+
+from common.throttling import count_hit
 
 SEARCH = frozenset({"search", "api-profile-search"})
 PROFILE = frozenset(
@@ -120,13 +121,7 @@ def check(request: Any) -> int | None:
             continue
         allowed, period = parse_rate(str(rate))
         window = int(now // period)
-        key = f"abuse:{limit.scope}:{ident}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
+        count = count_hit(f"abuse:{limit.scope}:{ident}:{window}", period + 1)
         if count > allowed:
             left = max(1, math.ceil((window + 1) * period - now))
             wait = max(wait or 0, left)

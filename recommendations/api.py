@@ -15,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from common.api import (
@@ -26,6 +25,7 @@ from common.api import (
     service_404s_as_one,
     visible_member_or_404,
 )
+from common.throttling import UserRateThrottle
 from connections.serializers import EmptyInputSerializer
 from profiles.models import User
 from recommendations import selectors, services

@@ -261,9 +261,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        # DRF's rate throttles in fixed windows: one cache round trip (common.throttling).
+        "common.throttling.AnonRateThrottle",
+        "common.throttling.UserRateThrottle",
+        "common.throttling.ScopedRateThrottle",
         "moderation.throttling.AbuseThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

@@ -520,8 +520,9 @@ class TestMyNetwork:
         ten = queries_for(client, "/network/")
         assert three == ten
         # session, member, count, the page with profiles, pending counts, unread and
-        # introductions badges, and the network-size card (counts, live 1st degree, last run)
-        with django_assert_num_queries(10):
+        # introductions badges, and the network-size card (counts with the live 1st degree,
+        # last run)
+        with django_assert_num_queries(9):
             client.get("/network/")
 
 
