@@ -104,7 +104,7 @@ class ResilientRedisCache(RedisCache):
         count. One round trip (SET NX EX and INCR pipelined), for common.throttling."""
         key = self.make_and_validate_key(key, version=version)
         try:
-            client = self._cache.get_client(key, write=True)
+            client = self._cache.get_client(key, write=True)  # type: ignore[attr-defined]
             pipe = client.pipeline(transaction=False)
             pipe.set(key, 0, ex=timeout, nx=True)
             pipe.incr(key)

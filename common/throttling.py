@@ -39,13 +39,14 @@ class _FixedWindow(throttling.SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        assert self.num_requests is not None and self.duration is not None
+        allowed, period = self.parse_rate(self.rate)
+        assert allowed is not None and period is not None
         self.now = self.timer()
-        window = int(self.now // self.duration)
+        window = int(self.now // period)
         # A second to spare: the window's last hit must not find a fresh counter.
-        if count_hit(f"{self.key}:{window}", self.duration + 1) <= self.num_requests:
+        if count_hit(f"{self.key}:{window}", period + 1) <= allowed:
             return True
-        self._wait = max(1, math.ceil((window + 1) * self.duration - self.now))
+        self._wait = max(1, math.ceil((window + 1) * period - self.now))
         return False
 
     def wait(self) -> float | None:

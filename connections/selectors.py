@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, overload
 
 from django.db import connection as db_connection
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
@@ -212,8 +212,19 @@ class RequestList:
     def __iter__(self) -> Iterator[ConnectionRequest]:
         return iter(self[:])
 
-    def __getitem__(self, key: slice) -> list[ConnectionRequest]:
-        if not isinstance(key, slice) or key.step is not None:
+    @overload
+    def __getitem__(self, key: int) -> ConnectionRequest: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[ConnectionRequest]: ...
+
+    def __getitem__(self, key: int | slice) -> ConnectionRequest | list[ConnectionRequest]:
+        if isinstance(key, int):
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError("no request at this index")
+            return found[0]
+        if key.step is not None:
             raise TypeError("RequestList takes a slice without a step")
         start = key.start or 0
         if start < 0 or (key.stop is not None and key.stop < 0):

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple, overload
 
 from django.db import connection
 
+from common.db import run_prepared
 from connections import graph
 from connections.graph import Closeness
 from connections.models import ConnectionRequest
@@ -336,7 +337,8 @@ def _open_requests(viewer_id: int, member_ids: list[int]) -> dict[int, str]:
     # Written out rather than built with the ORM: on every page of results, the
     # building cost more than the query.
     with connection.cursor() as cursor:
-        cursor.execute(
+        run_prepared(
+            cursor,
             f"SELECT from_member_id, to_member_id FROM {REQUESTS}"  # noqa: S608 (a table name)
             " WHERE (from_member_id = %(v)s AND to_member_id = ANY(%(ids)s)"
             " AND status = ANY(%(sent)s))"

@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from common.db import run_prepared
 from connections import memgraph
 from connections.models import Block
 
@@ -300,10 +300,17 @@ def forget() -> None:
 
 
 def _blocked(viewer_id: int) -> np.ndarray:
-    rows = Block.objects.filter(Q(blocker_id=viewer_id) | Q(blocked_id=viewer_id)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    return np.array(sorted({a if b == viewer_id else b for a, b in rows}), dtype=np.int64)
+    """Members blocked by or blocking the viewer, sorted. One statement written once: on
+    every search, building the ORM's query cost more than running it."""
+    blocks = Block._meta.db_table
+    with connection.cursor() as cur:
+        run_prepared(
+            cur,
+            f"SELECT blocked_id FROM {blocks} WHERE blocker_id = %(v)s"  # noqa: S608 (a table name)
+            f" UNION SELECT blocker_id FROM {blocks} WHERE blocked_id = %(v)s",
+            {"v": viewer_id},
+        )
+        return np.array(sorted(row[0] for row in cur.fetchall()), dtype=np.int64)
 
 
 class _Columns:

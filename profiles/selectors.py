@@ -51,8 +51,12 @@ def profile_for_viewer(*, handle: str, viewer: User | None) -> Profile:
             )
             for values in rows
         ]
-        # As prefetch_related leaves it: a queryset of the profile's rows, evaluated.
-        queryset = model._default_manager.filter(profile_id=profile.pk)
+        # As prefetch_related leaves it: a queryset of the profile's rows, evaluated. Its
+        # filter is built only if something filters it further (Django's related managers
+        # defer it alike): building three cost a twentieth of a worker's time under load.
+        queryset = model._default_manager.all()
+        queryset._defer_next_filter = True  # type: ignore[attr-defined]
+        queryset = queryset.filter(profile_id=profile.pk)
         queryset._result_cache = objects
         queryset._prefetch_done = True  # type: ignore[attr-defined]
         cache[name] = queryset

@@ -98,3 +98,18 @@ def test_closeness_exact_part_prepared(settings, make_member, connect):
         memgraph.holder.set(None)
     assert found == again
     assert (found[bob.pk].degree, found[carol.pk].degree, found[carol.pk].mutual_count) == (1, 2, 1)
+
+
+def test_a_profiles_lists_read_without_queries_and_filter_further_as_the_orm(
+    make_member, django_assert_num_queries
+):
+    carol, dave = make_member("carol"), make_member("dave")
+    PositionFactory(profile=carol.profile, title="Now", is_current=True)
+    PositionFactory(profile=carol.profile, title="Before", is_current=False)
+    PositionFactory(profile=dave.profile, title="Dave's", is_current=True)
+    profile = selectors.profile_for_viewer(handle="carol", viewer=dave)
+    with django_assert_num_queries(0):
+        assert [p.title for p in profile.positions.all()] == ["Now", "Before"]
+    # Filtered further, the list is the profile's own (the deferred filter applies).
+    assert [p.title for p in profile.positions.all().filter(is_current=True)] == ["Now"]
+    assert profile.positions.all().count() == 2
