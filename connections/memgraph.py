@@ -260,7 +260,11 @@ class MemGraph:
     hidden_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     epoch: int = 0
     overlay_pairs: int = 0
-    _killed: list[int] = field(default_factory=list)
+    # The overlay: every pair (as nodes) changed since the snapshot, connected or not now.
+    _pairs: dict[tuple[int, int], bool] = field(default_factory=dict)
+    _added: set[tuple[int, int]] = field(default_factory=set)  # connected, not in the CSR
+    _killed: set[int] = field(default_factory=set)  # CSR positions of removed connections
+    _read_from: datetime | None = None  # where the next sync's window of changes starts
 
     def __post_init__(self) -> None:
         self.alive = np.ones(len(self.indices), dtype=np.bool_)
@@ -334,13 +338,16 @@ class MemGraph:
     # -- catching up with Postgres ----------------------------------------------
 
     def sync(self) -> None:
-        """Make the graph match Postgres now, for every pair changed since the snapshot.
+        """Make the graph match Postgres now, for every pair changed since the last sync.
 
-        Rather than replaying the change log (whose ids are not in commit
-        order), re-read the current truth of each touched pair: idempotent and
-        order-independent.
+        Rather than replaying the change log (whose ids are not in commit order), re-read
+        the current truth of each pair touched in a window: idempotent and
+        order-independent. The window starts SNAPSHOT_MARGIN before the previous sync
+        (before the snapshot, the first time), so a change committed up to that long
+        after it was written is still read; pairs read before keep their state in the
+        overlay, so each sync reads minutes of changes rather than all since the snapshot.
         """
-        since = self.taken_at - SNAPSHOT_MARGIN
+        since = self._read_from or self.taken_at - SNAPSHOT_MARGIN
         with db.cursor() as cur:
             cur.execute(
                 """
@@ -356,48 +363,67 @@ class MemGraph:
                     JOIN connections_connection c ON c.member_id = g.member_id
                     WHERE g.created_at >= %(since)s AND g.other_id IS NULL
                 )
-                SELECT t.a, t.b, EXISTS (
-                    SELECT 1 FROM connections_connection c
-                    WHERE c.member_id = t.a AND c.other_id = t.b
-                ) FROM touched t
+                , found AS (
+                    SELECT t.a, t.b, EXISTS (
+                        SELECT 1 FROM connections_connection c
+                        WHERE c.member_id = t.a AND c.other_id = t.b
+                    ) AS e FROM touched t
+                )
+                -- With the time it read them: where the next window starts.
+                SELECT now(), array_agg(a), array_agg(b), array_agg(e) FROM found
                 """,
                 {"since": since},
             )
-            pairs = cur.fetchall()
+            started, a_ids, b_ids, exist = cur.fetchone()
+            pairs = zip(a_ids or [], b_ids or [], exist or [], strict=True)
         hidden = hidden_member_ids()
 
-        # Undo the previous overlay, then lay the new one.
-        for pos in self._killed:
-            self.alive[pos] = True
-        self._killed = []
-        added: list[tuple[int, int]] = []
+        changed = False
         for a_id, b_id, exists in pairs:
             a, b = self._node_or_add(a_id), self._node_or_add(b_id)
+            if self._pairs.get((a, b)) is exists:
+                continue  # as the overlay has it already
+            self._pairs[(a, b)] = exists
+            changed = True
             ab, ba = self._base_edge(a, b), self._base_edge(b, a)
-            if exists and ab < 0:
-                added.append((a, b))
-            elif not exists and ab >= 0:
-                self.alive[ab] = self.alive[ba] = False
-                self._killed += [ab, ba]
-        if len(self.mark) != self.n:
-            self._size(self.n)
-        if added:
-            src = np.array([p for a, b in added for p in (a, b)], dtype=np.int64)
-            dst = np.array([p for a, b in added for p in (b, a)], dtype=np.int32)
-            order = np.argsort(src, kind="stable")
-            self.o_indptr = np.zeros(self.n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(src, minlength=self.n), out=self.o_indptr[1:])
-            self.o_indices = dst[order]
-        else:
+            if ab < 0:  # not in the snapshot: in the overlay while connected
+                if exists:
+                    self._added.add((a, b))
+                else:
+                    self._added.discard((a, b))
+            else:  # in the snapshot: dead while not connected
+                self.alive[ab] = self.alive[ba] = exists
+                if exists:
+                    self._killed -= {ab, ba}
+                else:
+                    self._killed |= {ab, ba}
+        resized = len(self.mark) != self.n
+        if resized:
+            self._size(self.n)  # new members: every per-node array grows, anew
+        if changed or resized:
+            self._lay_overlay()
+        if resized or not np.array_equal(np.sort(hidden), self.hidden_ids):
+            self.hidden[:] = False
+            self.hidden_ids = np.sort(hidden)
+            for member_id in self.hidden_ids.tolist():
+                node = self.node(member_id)
+                if node is not None:
+                    self.hidden[node] = True
+        self.overlay_pairs = len(self._added) + len(self._killed) // 2
+        self._read_from = started - SNAPSHOT_MARGIN
+
+    def _lay_overlay(self) -> None:
+        """The added connections as a small CSR of their own, both directions."""
+        if not self._added:
             self.o_indptr = np.zeros(self.n + 1, dtype=np.int64)
             self.o_indices = np.zeros(0, dtype=np.int32)
-        self.hidden[:] = False
-        self.hidden_ids = np.sort(hidden)
-        for member_id in hidden.tolist():
-            node = self.node(member_id)
-            if node is not None:
-                self.hidden[node] = True
-        self.overlay_pairs = len(added) + len(self._killed) // 2
+            return
+        src = np.array([p for a, b in self._added for p in (a, b)], dtype=np.int64)
+        dst = np.array([p for a, b in self._added for p in (b, a)], dtype=np.int32)
+        order = np.argsort(src, kind="stable")
+        self.o_indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(src, minlength=self.n), out=self.o_indptr[1:])
+        self.o_indices = dst[order]
 
     # -- questions --------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import pytest
 
 from connections import graph
 from connections.models import Block
-from profiles.services import member_suspend
+from profiles.services import member_suspend, member_unsuspend
 
 
 @pytest.fixture
@@ -200,5 +200,60 @@ def test_closeness_from_a_synced_graph_is_one_query(chain, settings, django_asse
         Block.objects.create(blocker=chain["dave"], blocked=chain["alice"])
         # Blocks are read on every call, never from the graph.
         assert graph.closeness(alice, others)[chain["dave"].pk].hidden
+    finally:
+        memgraph.holder.set(None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_graph_in_memory_stays_exact_over_many_syncs(seed, make_member, settings, monkeypatch):
+    """Each sync reads only the changes since the one before (and a margin): pairs
+    connected, disconnected and connected again across syncs, members who joined after
+    the snapshot, suspensions lifted, all agree with the query after every sync."""
+    import random
+
+    from connections import memgraph
+    from connections.network import network_changed
+
+    rng = random.Random(seed)
+    people = [make_member(f"m{i:02d}") for i in range(30)]
+    for _ in range(45):
+        a, b = rng.sample(people, 2)
+        graph.add_edge(a.pk, b.pk)
+    settings.SEARCH_GRAPH = "inline"
+    settings.SEARCH_GRAPH_SYNC_SECONDS = 0.0
+    memgraph.holder.set(None)
+
+    def agree() -> None:
+        ids = sorted(p.pk for p in people)
+        for viewer in people[:8]:
+            in_memory = graph._closeness_in_memory(viewer.pk, ids)
+            assert in_memory is not None, "the graph in memory did not answer"
+            with monkeypatch.context() as m:
+                m.setattr(graph, "_closeness_in_memory", lambda *args: None)
+                assert graph.closeness(viewer.pk, ids) == in_memory
+
+    try:
+        agree()
+        toggled = [tuple(rng.sample(people, 2)) for _ in range(6)]
+        for round_ in range(4):
+            for a, b in toggled:  # the same pairs, flipped every round
+                if graph.are_connected(a.pk, b.pk):
+                    graph.remove_edge(a.pk, b.pk)
+                else:
+                    graph.add_edge(a.pk, b.pk)
+                network_changed(a.pk, b.pk)
+            newcomer = make_member(f"new{round_}")
+            for other in rng.sample(people, 3):
+                graph.add_edge(newcomer.pk, other.pk)
+                network_changed(newcomer.pk, other.pk)
+            people.append(newcomer)
+            suspended = people[8 + round_]
+            member_suspend(member=suspended)
+            agree()
+            member_unsuspend(member=suspended)
+            agree()
+        graph_now = memgraph.holder.graph
+        assert graph_now is not None and graph_now.extra_ids  # newcomers in the overlay
     finally:
         memgraph.holder.set(None)
