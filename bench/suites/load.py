@@ -9,6 +9,7 @@ LOAD_SECONDS (default 60) sets how long the mixed run lasts.
 import csv
 import json
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -165,8 +166,11 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
     pool_file = var / "load-pool.json"
     pool_file.write_text(json.dumps(_pool()))
     port = _free_port()
-    workers = os.environ.get("LOAD_WORKERS", "4")
-    threads = os.environ.get("LOAD_THREADS", "2")
+    # gunicorn as deployed (linkup/gunicorn.conf.py); WEB_CONCURRENCY and
+    # GUNICORN_THREADS change it here as there.
+    conf = runpy.run_path(str(ROOT / "linkup" / "gunicorn.conf.py"))
+    workers, threads = int(conf["workers"]), int(conf["threads"])
+    worker_class = "gthread" if threads > 1 else conf["worker_class"]
     log_file = var / "load-web.log"
     log_file.unlink(missing_ok=True)
     web = subprocess.Popen(
@@ -177,10 +181,6 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
             "linkup.wsgi",
             "-b",
             f"127.0.0.1:{port}",
-            "-w",
-            workers,
-            "--threads",
-            threads,
         ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "linkup.settings.bench"},
@@ -196,7 +196,7 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
                 break
             except OSError:
                 time.sleep(0.5)
-        _warm(host, pool_file, int(workers), log_file)
+        _warm(host, pool_file, workers, log_file)
         baseline = _locust(host, pool_file, min(20, seconds), var / "load-baseline", "Visitor")
         mixed = _locust(host, pool_file, seconds, var / "load-mixed", "Member")
     finally:
@@ -210,9 +210,9 @@ def run(*, members: int, samples: int, seed_seconds: float) -> list[str]:
         and int(total["Failure Count"]) == 0
     )
     lines = [
-        f"### Load: locust, {USERS} users, {seconds} s, gunicorn -w {workers} --threads {threads}"
-        " (gthread) on loopback "
-        f"({members:,} members)",
+        f"### Load: locust, {USERS} users, {seconds} s, gunicorn -c linkup/gunicorn.conf.py"
+        f" ({workers} {worker_class} workers"
+        f"{f' × {threads} threads' if threads > 1 else ''}) on loopback ({members:,} members)",
         "",
         "| request | count | failures | requests/s | median | p95 |",
         "|---|---|---|---|---|---|",
