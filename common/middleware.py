@@ -8,6 +8,7 @@ from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware as BaseMessageMiddleware
 from django.http import HttpRequest, HttpResponseBase
 
 # What makes a response's policy its own: a view's @csp_update (or config, replace), for
@@ -88,3 +89,12 @@ class CSPMiddleware(BaseCSPMiddleware):
         # As django-csp does: a nonce asked for after the header went out is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
+
+
+class MessageMiddleware(BaseMessageMiddleware):
+    """Django's messages, for pages: the API never shows them, so its requests do not
+    set up their storage (a cookie and a session read) on every call."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path_info.startswith("/api/"):
+            super().process_request(request)

@@ -17,9 +17,13 @@ class SuspendedMemberLogoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and getattr(user, "is_suspended", False):
-            logout(request)
+        # Pages only: the API authenticates each request itself (a suspended member's
+        # token or session gets a 401 there), and reading the session's member on every
+        # API request, tokens and all, cost more than the rest of this middleware stack.
+        if not request.path_info.startswith("/api/"):
+            user = getattr(request, "user", None)
+            if user is not None and getattr(user, "is_suspended", False):
+                logout(request)
         return self.get_response(request)
 
 

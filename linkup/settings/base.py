@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "profiles.middleware.SuspendedMemberLogoutMiddleware",
     "profiles.middleware.LoginRequiredMiddleware",
     "moderation.throttling.PageThrottleMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "common.middleware.MessageMiddleware",  # Django's, for pages only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "common.middleware.CSPMiddleware",  # django-csp's, the site's policy built once
     "common.middleware.PermissionsPolicyMiddleware",
