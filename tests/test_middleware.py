@@ -1,4 +1,4 @@
-"""common.middleware.CSPMiddleware: django-csp's policy, built once for the site."""
+"""common.middleware: django-csp's policy built once for the site; messages for pages only."""
 
 from csp.utils import build_policy
 
@@ -21,3 +21,17 @@ def test_a_response_with_its_own_policy_is_built_as_django_csp_builds_it(client,
     policy = client.get("/api/docs/")["Content-Security-Policy"]
     assert "'sha256-" in policy
     assert client.get("/")["Content-Security-Policy"] == build_policy()  # not kept
+
+
+def test_message_storage_is_set_up_for_pages_only(rf):
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse
+
+    from common.middleware import MessageMiddleware
+
+    middleware = MessageMiddleware(lambda request: HttpResponse())
+    for path, expected in [("/network/", True), ("/api/v1/network/", False)]:
+        request = rf.get(path)
+        SessionMiddleware(lambda request: HttpResponse()).process_request(request)
+        middleware(request)
+        assert hasattr(request, "_messages") is expected, path
