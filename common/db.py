@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?s")
 _lock = threading.Lock()
@@ -75,3 +76,10 @@ def run_prepared(cursor: Any, sql: str, params: Sequence[Any] | Mapping[str, Any
         cursor.execute(statement.prepare)
         state[1].add(statement.name)
     cursor.execute(statement.execute, statement.values(params))
+
+
+def model_columns(model: type[Model], alias: str) -> tuple[list[str], str]:
+    """A model's concrete fields: their names as Model.from_db takes them, and the same
+    columns in SQL, of the table aliased `alias`, in the same order."""
+    fields = model._meta.concrete_fields
+    return [f.attname for f in fields], ", ".join(f"{alias}.{f.column}" for f in fields)

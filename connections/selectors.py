@@ -13,12 +13,12 @@ from functools import cache
 from typing import Any, overload
 
 from django.db import connection as db_connection
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from common.db import run_prepared
+from common.db import model_columns, run_prepared
 from connections import graph
 from connections.models import (
     Block,
@@ -286,15 +286,11 @@ class _RequestReads:
 
 @cache
 def _request_reads() -> _RequestReads:
-    def columns(model: type[Model], alias: str) -> tuple[list[str], str]:
-        fields = model._meta.concrete_fields
-        return [f.attname for f in fields], ", ".join(f"{alias}.{f.column}" for f in fields)
-
-    request_fields, request_columns = columns(ConnectionRequest, "r")
-    user_fields, from_user = columns(User, "fu")
-    profile_fields, from_profile = columns(Profile, "fp")
-    _, to_user = columns(User, "tu")
-    _, to_profile = columns(Profile, "tp")
+    request_fields, request_columns = model_columns(ConnectionRequest, "r")
+    user_fields, from_user = model_columns(User, "fu")
+    profile_fields, from_profile = model_columns(Profile, "fp")
+    _, to_user = model_columns(User, "tu")
+    _, to_profile = model_columns(Profile, "tp")
     users, profiles = User._meta.db_table, Profile._meta.db_table
     joins = (
         f" FROM {ConnectionRequest._meta.db_table} r"

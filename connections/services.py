@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from common.db import run_prepared
+from common.db import model_columns, run_prepared
 from common.exceptions import ApplicationError
 from connections import graph
 from connections.models import Block, ConnectionRequest, EmailPreference, Invitation, Notification
@@ -293,8 +293,7 @@ def _accept(request: ConnectionRequest, *, from_states: tuple[str, ...] = ("pend
 
 @cache
 def _request_for_sql() -> str:
-    fields = ConnectionRequest._meta.concrete_fields
-    columns = ", ".join(f"r.{f.column}" for f in fields)
+    _, columns = model_columns(ConnectionRequest, "r")
     other = "CASE WHEN r.from_member_id = %(m)s THEN r.to_member_id ELSE r.from_member_id END"
     return (
         f"SELECT {columns}, {_hidden_sql('%(m)s', other)}"  # noqa: S608 (model metadata only)
@@ -311,7 +310,7 @@ def _request_for(request_id: int, *, member: User, role: str) -> ConnectionReque
         row = cur.fetchone()
     if row is None or row[-1]:
         raise ApplicationError("No such request.", code="not_found", status=404)
-    fields = [f.attname for f in ConnectionRequest._meta.concrete_fields]
+    fields, _ = model_columns(ConnectionRequest, "r")
     request = ConnectionRequest.from_db(db.alias, fields, row[:-1])
     expected = request.to_member_id if role == "recipient" else request.from_member_id
     if expected != member.pk:

@@ -15,7 +15,7 @@ from django.db import connection as db
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from common.db import run_prepared
+from common.db import model_columns, run_prepared
 from common.exceptions import ApplicationError
 from connections import graph
 from connections.models import Block, Connection, ConnectionRequest, Invitation, Notification
@@ -84,9 +84,9 @@ class BrokerState:
 
 @cache
 def _broker_state_sql() -> str:
-    fields = BrokerSettings._meta.concrete_fields
+    _, columns = model_columns(BrokerSettings, "s")
     return (
-        f"SELECT {', '.join(f's.{f.column}' for f in fields)},"  # noqa: S608 (model metadata only)
+        f"SELECT {columns},"  # noqa: S608 (model metadata only)
         f" ARRAY(SELECT h.reached_at FROM {Hop._meta.db_table} h"
         f" JOIN {Introduction._meta.db_table} i ON i.id = h.introduction_id"
         " WHERE h.broker_id = %(b)s AND h.reached_at > %(since)s"
@@ -106,7 +106,7 @@ def broker_state(member_id: int, *, now: datetime | None = None) -> BrokerState:
     if row[0] is None:  # no row: the defaults
         settings = BrokerSettings(member_id=member_id)
     else:
-        fields = [f.attname for f in BrokerSettings._meta.concrete_fields]
+        fields, _ = model_columns(BrokerSettings, "s")
         settings = BrokerSettings.from_db(db.alias, fields, row)
     return BrokerState(settings=settings, load=list(load))
 

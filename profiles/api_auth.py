@@ -7,17 +7,16 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from common.db import run_prepared
+from common.db import model_columns, run_prepared
 from profiles.models import ApiToken, User
 
 
 @cache
 def _token_sql() -> tuple[str, list[str], list[str]]:
-    token_fields = [f.attname for f in ApiToken._meta.concrete_fields]
-    user_fields = [f.attname for f in User._meta.concrete_fields]
-    columns = [f"t.{f}" for f in token_fields] + [f"u.{f}" for f in user_fields]
+    token_fields, token_columns = model_columns(ApiToken, "t")
+    user_fields, user_columns = model_columns(User, "u")
     sql = (
-        f"SELECT {', '.join(columns)} FROM {ApiToken._meta.db_table} t"  # noqa: S608 (model metadata only)
+        f"SELECT {token_columns}, {user_columns} FROM {ApiToken._meta.db_table} t"  # noqa: S608 (model metadata only)
         f" JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key_hash = %s"
     )
     return sql, token_fields, user_fields

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from common.db import run_prepared
+from common.db import model_columns, run_prepared
 from connections import graph
 from connections.models import Block
 from profiles.models import Education, Position, Profile, Skill, User
@@ -42,7 +42,7 @@ def profile_for_viewer(*, handle: str, viewer: User | None) -> Profile:
     # Each related list arrives as a JSON array of rows (json_agg): typed as the model's
     # fields type them, as the ORM would read them.
     for (name, model, fields), rows in zip(reads.related, row[ends:], strict=True):
-        model_fields = model._meta.concrete_fields  # in _columns' order
+        model_fields = model._meta.concrete_fields  # in model_columns' order
         objects = [
             model.from_db(
                 connection.alias,
@@ -109,15 +109,10 @@ class _ProfileReads:
     related: list[tuple[str, type[Model], list[str]]]
 
 
-def _columns(model: type[Model], alias: str) -> tuple[list[str], str]:
-    fields = model._meta.concrete_fields
-    return [f.attname for f in fields], ", ".join(f"{alias}.{f.column}" for f in fields)
-
-
 @cache
 def _profile_reads() -> _ProfileReads:
-    profile_fields, profile_columns = _columns(Profile, "p")
-    user_fields, user_columns = _columns(User, "u")
+    profile_fields, profile_columns = model_columns(Profile, "p")
+    user_fields, user_columns = model_columns(User, "u")
     related = []
     lists = []
     # Each in its model's Meta.ordering, as the ORM would read them.
@@ -126,7 +121,7 @@ def _profile_reads() -> _ProfileReads:
         ("education", Education, "o.end_year DESC, o.start_year DESC, o.id DESC"),
         ("skills", Skill, "o.id"),
     ]:
-        fields, columns = _columns(model, "o")
+        fields, columns = model_columns(model, "o")
         related.append((name, model, fields))
         lists.append(
             f"(SELECT coalesce(json_agg(json_build_array({columns}) ORDER BY {order}), '[]')"  # noqa: S608 (model metadata only)
