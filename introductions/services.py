@@ -257,7 +257,8 @@ def introduction_request(
             code="not_a_path",
             status=400,
         )
-    if facts.open_count >= OPEN_LIMIT and facts.first_expiry is not None:
+    if facts.open_count >= OPEN_LIMIT:
+        assert facts.first_expiry is not None  # every introduction has an expiry
         raise RateLimited(
             f"You have {OPEN_LIMIT} open introduction requests: one slot comes back when one"
             " completes, is declined, withdrawn or expires.",
