@@ -16,7 +16,7 @@ from rest_framework import serializers
 from asks import services
 from asks.models import Ask
 from asks.selectors import AskDetail
-from common.api import StrictInputSerializer
+from common.api import OutputSerializer, StrictInputSerializer
 from common.exceptions import ApplicationError
 from connections.serializers import MemberSummaryOutputSerializer
 from introductions.models import Introduction
@@ -104,14 +104,14 @@ class AskCloseInputSerializer(StrictInputSerializer):
 # --- output ---------------------------------------------------------------------
 
 
-class AskReachOutputSerializer(serializers.Serializer):
+class AskReachOutputSerializer(OutputSerializer):
     seen_by = serializers.IntegerField(help_text="Distinct people who saw it (once each).")
     passes = serializers.IntegerField(help_text="How many times it was passed on.")
     referrals = serializers.IntegerField()
     answers = serializers.IntegerField()
 
 
-class AskActionsOutputSerializer(serializers.Serializer):
+class AskActionsOutputSerializer(OutputSerializer):
     """What you may do now; each is one POST to `/asks/{id}/<action>/`."""
 
     answer = serializers.BooleanField(source="can_answer", help_text="`answer/`")
@@ -120,14 +120,14 @@ class AskActionsOutputSerializer(serializers.Serializer):
     close = serializers.BooleanField(source="can_close", help_text="`close/`")
 
 
-class AskAnswerOutputSerializer(serializers.Serializer):
+class AskAnswerOutputSerializer(OutputSerializer):
     id = serializers.IntegerField()
     author = MemberSummaryOutputSerializer(source="author.profile")
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class AskReferralOutputSerializer(serializers.Serializer):
+class AskReferralOutputSerializer(OutputSerializer):
     id = serializers.IntegerField()
     referrer = MemberSummaryOutputSerializer(source="referrer.profile")
     referred = MemberSummaryOutputSerializer(source="referred.profile")
@@ -144,12 +144,12 @@ class AskReferralOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class AskPasserOutputSerializer(serializers.Serializer):
+class AskPasserOutputSerializer(OutputSerializer):
     member = MemberSummaryOutputSerializer(source="profile")
     count = serializers.IntegerField(help_text="How many people they passed it to.")
 
 
-class AskPassOutputSerializer(serializers.Serializer):
+class AskPassOutputSerializer(OutputSerializer):
     to = MemberSummaryOutputSerializer(source="to_member.profile")
     created_at = serializers.DateTimeField()
 
@@ -159,7 +159,7 @@ OTHERS_ONLY = ("passed_by", "you_helped", "my_passes")
 DETAIL_ONLY = ("answers", "referrals", "passers", "helpers", "my_passes", "you_helped")
 
 
-class AskOutputSerializer(serializers.Serializer):
+class AskOutputSerializer(OutputSerializer):
     """An ask as you may see it. Needs `request` in the context (`detail` for one ask)."""
 
     id = serializers.IntegerField(source="ask.pk")

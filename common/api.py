@@ -1,5 +1,6 @@
 """API plumbing shared by every app: one error format and pagination."""
 
+import copy
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -231,6 +232,29 @@ class PaginatedApi(APIView):
         if self.post_throttle_scope and request is not None and request.method == "POST":
             return self.post_throttle_scope
         return None
+
+
+class OutputSerializer(serializers.Serializer):
+    # A serializer that renders and never validates. DRF deep-copies every declared field
+    # for each serializer it makes (a field is bound to its serializer); for a page of
+    # results that copying was a tenth of a web worker's time under load
+    # (docs/benchmarks.md). A plain field is copied shallowly here, which binding needs:
+    # its own name, parent and source. A field holding others (a nested serializer, a
+    # ListField's child) is deep-copied as DRF does, since binding reaches into them.
+    # (A comment, not a docstring: drf-spectacular would copy a docstring into every
+    # subclass's schema.)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
+
+
+def _holds_fields(field: serializers.Field) -> bool:
+    return isinstance(field, serializers.BaseSerializer) or any(
+        hasattr(field, attr) for attr in ("child", "child_relation")
+    )
 
 
 class StrictInputSerializer(serializers.Serializer):

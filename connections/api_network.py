@@ -5,12 +5,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ErrorSerializer
+from common.api import ErrorSerializer, OutputSerializer
 from connections.network import network_size
 from profiles.models import User
 
 
-class NetworkOutputSerializer(serializers.Serializer):
+class NetworkOutputSerializer(OutputSerializer):
     first = serializers.IntegerField(help_text="Connections: always exact and current.")
     second = serializers.IntegerField(
         allow_null=True, help_text="Members at distance exactly 2 (null until first computed)."

@@ -11,7 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api import StrictInputSerializer
+from common.api import OutputSerializer, StrictInputSerializer
 from connections import selectors
 from connections.graph import Closeness
 from connections.models import ConnectionRequest, Invitation, Notification
@@ -89,7 +89,7 @@ class NotificationsReadInputSerializer(StrictInputSerializer):
 # --- output: members ---------------------------------------------------------
 
 
-class MemberSummaryOutputSerializer(serializers.Serializer):
+class MemberSummaryOutputSerializer(OutputSerializer):
     """A member in a list, without contact details."""
 
     # Renders a Profile with its user selected; needs `request` in the context.
@@ -130,7 +130,7 @@ class MemberCloseSummaryOutputSerializer(MemberSummaryOutputSerializer):
         return found.mutual_count if found is not None else 0
 
 
-class PathsOutputSerializer(serializers.Serializer):
+class PathsOutputSerializer(OutputSerializer):
     degree = serializers.IntegerField(
         allow_null=True,
         help_text="1, 2 or 3; null for yourself and for members out of your network.",
@@ -148,7 +148,7 @@ class PathsOutputSerializer(serializers.Serializer):
 # --- output: connections -------------------------------------------------------
 
 
-class ConnectionOutputSerializer(serializers.Serializer):
+class ConnectionOutputSerializer(OutputSerializer):
     """One of your 1st-degree connections."""
 
     # Renders a graph row (connections_of) with `other.profile` selected.
@@ -190,7 +190,7 @@ def status_for_viewer(request: ConnectionRequest, viewer_id: int) -> str:
     return str(request.status)
 
 
-class ConnectionRequestOutputSerializer(serializers.Serializer):
+class ConnectionRequestOutputSerializer(OutputSerializer):
     """A connection request with both members."""
 
     # Needs `request`, `viewer_id` and `closeness` in the context.
@@ -214,7 +214,7 @@ class ConnectionRequestOutputSerializer(serializers.Serializer):
         return status_for_viewer(request, self.context["viewer_id"])
 
 
-class ConnectionRequestConnectedOutputSerializer(serializers.Serializer):
+class ConnectionRequestConnectedOutputSerializer(OutputSerializer):
     connected = serializers.BooleanField(
         help_text="Always true: the member had already asked you, so you are now connected."
     )
@@ -231,7 +231,7 @@ REMINDER_STATES = [
 ]
 
 
-class InvitationOutputSerializer(serializers.Serializer):
+class InvitationOutputSerializer(OutputSerializer):
     """One of your invitations. The address is shown to you (the inviter) only."""
 
     id = serializers.IntegerField()
@@ -270,7 +270,7 @@ class InvitationOutputSerializer(serializers.Serializer):
 # --- output: blocks ------------------------------------------------------------
 
 
-class BlockOutputSerializer(serializers.Serializer):
+class BlockOutputSerializer(OutputSerializer):
     """A member you block."""
 
     # Renders a Block row with `blocked.profile` selected.
@@ -284,7 +284,7 @@ class BlockOutputSerializer(serializers.Serializer):
 # --- output: notifications -------------------------------------------------------
 
 
-class NotificationOutputSerializer(serializers.Serializer):
+class NotificationOutputSerializer(OutputSerializer):
     """An in-app notification."""
 
     # Needs `request` in the context and the actor's profile selected.
@@ -311,10 +311,10 @@ class NotificationOutputSerializer(serializers.Serializer):
         return data
 
 
-class UnreadCountOutputSerializer(serializers.Serializer):
+class UnreadCountOutputSerializer(OutputSerializer):
     unread_count = serializers.IntegerField()
 
 
-class NotificationsReadOutputSerializer(serializers.Serializer):
+class NotificationsReadOutputSerializer(OutputSerializer):
     marked = serializers.IntegerField(help_text="How many notifications were marked read.")
     unread_count = serializers.IntegerField()

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import PaginatedApi, error_responses, request_member
+from common.api import OutputSerializer, PaginatedApi, error_responses, request_member
 from developers import selectors
 from profiles import services as profile_services
 from profiles.models import ApiToken
@@ -21,7 +21,7 @@ from profiles.models import ApiToken
 _NOT_FOR_APPS = {403: "OAuth apps cannot see or manage personal tokens (`app_not_allowed`)."}
 
 
-class ApiTokenOutputSerializer(serializers.Serializer):
+class ApiTokenOutputSerializer(OutputSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     prefix = serializers.CharField(help_text="The key's first characters, to recognise it.")

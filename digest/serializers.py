@@ -8,7 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from common.api import StrictInputSerializer
+from common.api import OutputSerializer, StrictInputSerializer
 from digest.models import INTERVAL_CHOICES, DigestPreference, KeepInTouch
 from digest.services import NOTE_MAX
 
@@ -46,7 +46,7 @@ class DigestPreferenceUpdateInputSerializer(StrictInputSerializer):
 # --- output -----------------------------------------------------------------
 
 
-class KeepInTouchOutputSerializer(serializers.Serializer):
+class KeepInTouchOutputSerializer(OutputSerializer):
     """A connection on your keep-in-touch list. Private: the member is never told."""
 
     # Renders a KeepInTouch with `other.profile` selected; needs `request` in the context.
@@ -80,7 +80,7 @@ class KeepInTouchOutputSerializer(serializers.Serializer):
         return str(self.context["request"].build_absolute_uri(photo.url))
 
 
-class DigestPreferenceOutputSerializer(serializers.Serializer):
+class DigestPreferenceOutputSerializer(OutputSerializer):
     frequency = serializers.ChoiceField(choices=DigestPreference.Frequency.choices)
     last_sent_at = serializers.DateTimeField(
         allow_null=True, help_text="When your last digest went out (or was found empty)."
@@ -93,13 +93,13 @@ class _AbsoluteUrlField(serializers.CharField):
         return str(request.build_absolute_uri(value)) if request and value else str(value or "")
 
 
-class DigestItemOutputSerializer(serializers.Serializer):
+class DigestItemOutputSerializer(OutputSerializer):
     title = serializers.CharField()
     lines = serializers.ListField(child=serializers.CharField())
     url = _AbsoluteUrlField()
 
 
-class DigestSectionOutputSerializer(serializers.Serializer):
+class DigestSectionOutputSerializer(OutputSerializer):
     key = serializers.ChoiceField(
         choices=[
             "introductions",
@@ -117,7 +117,7 @@ class DigestSectionOutputSerializer(serializers.Serializer):
     more_label = serializers.CharField()
 
 
-class DigestOutputSerializer(serializers.Serializer):
+class DigestOutputSerializer(OutputSerializer):
     now = serializers.DateTimeField()
     since = serializers.DateTimeField(help_text='"New" in the sections means after this.')
     sections = DigestSectionOutputSerializer(many=True)

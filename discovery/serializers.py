@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import OutputSerializer
 from discovery.models import Suggestion
 from discovery.selectors import Row
 from profiles.industries import Industry
@@ -26,7 +27,7 @@ class SuggestionReasonsSerializer(serializers.Serializer):
     schools = PlaceSerializer(many=True, help_text="Schools you both attended.")
 
 
-class SuggestionOutputSerializer(serializers.Serializer):
+class SuggestionOutputSerializer(OutputSerializer):
     """Someone you may know: name, headline and location only, never contact details."""
 
     handle = serializers.CharField(source="candidate.username")

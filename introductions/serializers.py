@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api import StrictInputSerializer
+from common.api import OutputSerializer, StrictInputSerializer
 from connections.serializers import MemberSummaryOutputSerializer
 from introductions.models import Hop, Introduction, Outcome
 from introductions.selectors import BrokerCandidate, HopView, IntroductionView
@@ -161,7 +161,7 @@ class BrokerSettingsInputSerializer(StrictInputSerializer):
 # --- output -----------------------------------------------------------------
 
 
-class HopOutputSerializer(serializers.Serializer):
+class HopOutputSerializer(OutputSerializer):
     """One broker's step, as the viewer may see it. Needs `viewer_id` in the context."""
 
     position = serializers.IntegerField(help_text="0 for the requester's own broker.")
@@ -196,7 +196,7 @@ class HopOutputSerializer(serializers.Serializer):
         return data
 
 
-class IntroductionActionsOutputSerializer(serializers.Serializer):
+class IntroductionActionsOutputSerializer(OutputSerializer):
     """What you may do now; each is one POST to `/introductions/{id}/<action>/`."""
 
     forward = serializers.BooleanField(source="can_forward", help_text="`forward/`")
@@ -214,7 +214,7 @@ class IntroductionActionsOutputSerializer(serializers.Serializer):
 OUTCOME_VALUES = " | ".join(f"`{value}`" for value in Outcome.Result.values)
 
 
-class OutcomesOutputSerializer(serializers.Serializer):
+class OutcomesOutputSerializer(OutputSerializer):
     """What each person introduced said came of it. Renders an IntroductionView."""
 
     requester = serializers.SerializerMethodField(help_text=f"{OUTCOME_VALUES} or null.")
@@ -237,7 +237,7 @@ class OutcomesOutputSerializer(serializers.Serializer):
         return self._said(view, view.introduction.target_id)
 
 
-class IntroductionOutputSerializer(serializers.Serializer):
+class IntroductionOutputSerializer(OutputSerializer):
     """An introduction as you may see it. Needs `request` and `viewer_id` in the context."""
 
     id = serializers.IntegerField(source="introduction.pk")
@@ -287,7 +287,7 @@ class IntroductionOutputSerializer(serializers.Serializer):
         return data
 
 
-class BrokerCandidateOutputSerializer(serializers.Serializer):
+class BrokerCandidateOutputSerializer(OutputSerializer):
     """Someone who could pass your request on. Needs `request` and `then_via` in the context."""
 
     member = MemberSummaryOutputSerializer(source="member.profile")
@@ -315,7 +315,7 @@ class BrokerCandidateOutputSerializer(serializers.Serializer):
         return cast(list[dict[str, Any]], data)
 
 
-class BrokerCandidatesOutputSerializer(serializers.Serializer):
+class BrokerCandidatesOutputSerializer(OutputSerializer):
     degree = serializers.IntegerField(
         allow_null=True,
         help_text="The target's degree from you: 1, 2 or 3; null for yourself or out of network.",
@@ -325,7 +325,7 @@ class BrokerCandidatesOutputSerializer(serializers.Serializer):
     )
 
 
-class BrokerSettingsOutputSerializer(serializers.Serializer):
+class BrokerSettingsOutputSerializer(OutputSerializer):
     capacity_per_month = serializers.IntegerField(
         help_text="How many introduction requests may reach you in 30 days."
     )

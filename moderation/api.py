@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api import (
+    OutputSerializer,
     PaginatedApi,
     StrictInputSerializer,
     error_responses,
@@ -38,7 +39,7 @@ class ReportCreateInputSerializer(StrictInputSerializer):
     )
 
 
-class ReportOutputSerializer(serializers.Serializer):
+class ReportOutputSerializer(OutputSerializer):
     id = serializers.IntegerField()
     type = serializers.CharField(source="target_type")
     reason = serializers.CharField()

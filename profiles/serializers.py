@@ -14,7 +14,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api import StrictInputSerializer
+from common.api import OutputSerializer, StrictInputSerializer
 from connections.graph import Closeness
 from profiles import selectors
 from profiles.industries import Industry
@@ -166,19 +166,19 @@ class PhotoInputSerializer(StrictInputSerializer):
 # --- output -----------------------------------------------------------------
 
 
-class TokenOutputSerializer(serializers.Serializer):
+class TokenOutputSerializer(OutputSerializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
     expires_at = serializers.DateTimeField(allow_null=True)
 
 
-class IndustryOutputSerializer(serializers.Serializer):
+class IndustryOutputSerializer(OutputSerializer):
     code = serializers.CharField()
     # The metaclass moves declared fields off the class, so this does not
     # shadow Field.label at run time; only the stubs see a clash.
     label = serializers.CharField()  # type: ignore[assignment]
 
 
-class PositionOutputSerializer(serializers.Serializer):
+class PositionOutputSerializer(OutputSerializer):
     title = serializers.CharField()
     organization = serializers.CharField()
     start = MonthField(source="start_date")
@@ -187,7 +187,7 @@ class PositionOutputSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
-class EducationOutputSerializer(serializers.Serializer):
+class EducationOutputSerializer(OutputSerializer):
     school = serializers.CharField()
     degree = serializers.CharField()
     field_of_study = serializers.CharField()
@@ -195,12 +195,12 @@ class EducationOutputSerializer(serializers.Serializer):
     end_year = serializers.IntegerField(allow_null=True)
 
 
-class CompletenessOutputSerializer(serializers.Serializer):
+class CompletenessOutputSerializer(OutputSerializer):
     percent = serializers.IntegerField()
     prompts = serializers.ListField(child=serializers.CharField())
 
 
-class PhotoOutputSerializer(serializers.Serializer):
+class PhotoOutputSerializer(OutputSerializer):
     photo_url = serializers.URLField(allow_null=True)
 
 
@@ -321,7 +321,7 @@ class MemberSearchQuerySerializer(serializers.Serializer):
     )
 
 
-class MemberSearchOutputSerializer(serializers.Serializer):
+class MemberSearchOutputSerializer(OutputSerializer):
     """A search result: never contact details."""
 
     # Renders (Profile, graph.Closeness) pairs from profiles.search.

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import PaginatedApi, Pagination, error_responses, request_member
+from common.api import OutputSerializer, PaginatedApi, Pagination, error_responses, request_member
 from profiles.industries import Industry
 from reach import selectors, services
 from reach.attributes import normalise
@@ -57,7 +57,7 @@ class ReachBucketSerializer(ReachCountsSerializer):
     label = serializers.CharField(help_text="How the bucket reads.")  # type: ignore[assignment]
 
 
-class ReachOutputSerializer(serializers.Serializer):
+class ReachOutputSerializer(OutputSerializer):
     by = serializers.ChoiceField(choices=BY_CHOICES)
     state = serializers.ChoiceField(
         choices=[services.READY, services.COMPUTING],

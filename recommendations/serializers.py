@@ -11,7 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api import StrictInputSerializer
+from common.api import OutputSerializer, StrictInputSerializer
 from connections.serializers import MemberSummaryOutputSerializer
 from profiles.models import Education, Position
 from recommendations.models import BODY_MAX, MESSAGE_MAX, Recommendation, RecommendationRequest
@@ -166,7 +166,7 @@ class RecommendationSuggestionQuerySerializer(serializers.Serializer):
 # --- output --------------------------------------------------------------------
 
 
-class AboutOutputSerializer(serializers.Serializer):
+class AboutOutputSerializer(OutputSerializer):
     """The position or school a recommendation (or request) is about."""
 
     kind = serializers.ChoiceField(choices=ABOUT_KINDS)
@@ -196,7 +196,7 @@ def _about(position: Position | None, education: Education | None) -> dict[str, 
     return None
 
 
-class RecommendationActionsOutputSerializer(serializers.Serializer):
+class RecommendationActionsOutputSerializer(OutputSerializer):
     """What you may do now; each is one call on `/recommendations/{id}/`."""
 
     approve = serializers.BooleanField(source="can_approve", help_text="`approve/`")
@@ -212,7 +212,7 @@ class RecommendationActionsOutputSerializer(serializers.Serializer):
 SHOWN_STATUSES = [c for c in Recommendation.Status.choices if c[0] != "withdrawn"]
 
 
-class RecommendationOutputSerializer(serializers.Serializer):
+class RecommendationOutputSerializer(OutputSerializer):
     """A recommendation as you may see it. Needs `request` in the context."""
 
     id = serializers.IntegerField(source="recommendation.pk")
@@ -269,7 +269,7 @@ class RecommendationOutputSerializer(serializers.Serializer):
         return data
 
 
-class RecommendationRequestActionsOutputSerializer(serializers.Serializer):
+class RecommendationRequestActionsOutputSerializer(OutputSerializer):
     write = serializers.BooleanField(
         source="can_write", help_text='`POST /recommendations/` with `"request"`'
     )
@@ -277,7 +277,7 @@ class RecommendationRequestActionsOutputSerializer(serializers.Serializer):
     withdraw = serializers.BooleanField(source="can_withdraw", help_text="`withdraw/`")
 
 
-class RecommendationRequestOutputSerializer(serializers.Serializer):
+class RecommendationRequestOutputSerializer(OutputSerializer):
     """A request you made or received. Needs `request` in the context."""
 
     id = serializers.IntegerField(source="request.pk")
@@ -298,7 +298,7 @@ class RecommendationRequestOutputSerializer(serializers.Serializer):
         return _about(shown.request.position, shown.request.education)
 
 
-class RecommendationSuggestionOutputSerializer(serializers.Serializer):
+class RecommendationSuggestionOutputSerializer(OutputSerializer):
     """A connection you share history with. Needs `request` in the context."""
 
     member = MemberSummaryOutputSerializer()
@@ -325,7 +325,7 @@ class RecommendationSuggestionOutputSerializer(serializers.Serializer):
         return {suggestion.kind: suggestion.tie_id}
 
 
-class RecommendationSuggestionsOutputSerializer(serializers.Serializer):
+class RecommendationSuggestionsOutputSerializer(OutputSerializer):
     ask = RecommendationSuggestionOutputSerializer(
         many=True, help_text="Connections to ask for a recommendation, longest overlap first."
     )
