@@ -18,7 +18,7 @@ class _Parent(OutputSerializer):
     when = serializers.DateTimeField(source="at")
     tags = serializers.ListField(child=serializers.CharField())
     one = _Child()
-    many = _Child(many=True)
+    several = _Child(many=True)
 
 
 class _PlainChild(serializers.Serializer):
@@ -34,7 +34,7 @@ class _PlainParent(serializers.Serializer):
     when = serializers.DateTimeField(source="at")
     tags = serializers.ListField(child=serializers.CharField())
     one = _PlainChild()
-    many = _PlainChild(many=True)
+    several = _PlainChild(many=True)
 
 
 def _row(i: int) -> dict:
@@ -45,7 +45,7 @@ def _row(i: int) -> dict:
         "at": datetime(2026, 1, i, tzinfo=UTC),
         "tags": ["a", str(i)],
         "one": {"name": f"one{i}"},
-        "many": [{"name": f"m{i}"}, {"name": f"n{i}"}],
+        "several": [{"name": f"m{i}"}, {"name": f"n{i}"}],
     }
 
 
@@ -55,7 +55,7 @@ def test_renders_as_drfs_own_each_with_its_own_context():
         ours = _Parent(rows, many=True, context={"viewer": viewer}).data
         drfs = _PlainParent(rows, many=True, context={"viewer": viewer}).data
         assert ours == drfs
-        assert ours[1]["many"][1]["whose"] == f"{viewer}:n2"
+        assert ours[1]["several"][1]["whose"] == f"{viewer}:n2"
         assert ours[0]["when"] == "2026-01-01T00:00:00Z"
 
 
