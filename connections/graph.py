@@ -67,6 +67,14 @@ def first_degree_ids(member_id: int) -> list[int]:
     return list(Connection.objects.filter(member_id=member_id).values_list("other_id", flat=True))
 
 
+BLOCKED_IDS_SQL = f"WITH {BLOCKED_CTE.strip()} SELECT id FROM blocked ORDER BY id"
+
+
+def blocked_ids(viewer_id: int) -> list[int]:
+    """Members the viewer blocks or is blocked by, sorted: hidden from each other."""
+    return [row[0] for row in _rows(BLOCKED_IDS_SQL, {"v": viewer_id}, prepared=True)]
+
+
 # The member %(v)s's visible connections.
 CONNECTION_COUNT_SQL = (
     f"SELECT count(*) FROM {EDGES} c WHERE c.member_id = %(v)s"
@@ -79,11 +87,15 @@ def connection_count(member_id: int) -> int:
     return _rows(CONNECTION_COUNT_SQL, {"v": member_id}, prepared=True)[0][0]
 
 
+ARE_CONNECTED_SQL = (
+    f"SELECT EXISTS (SELECT 1 FROM {EDGES} WHERE member_id = %(a)s AND other_id = %(b)s)"
+)
+
+
 def are_connected(a: int, b: int) -> bool:
     if a == b:
         return False
-    sql = f"SELECT EXISTS (SELECT 1 FROM {EDGES} WHERE member_id = %(a)s AND other_id = %(b)s)"
-    return bool(_rows(sql, {"a": a, "b": b}, prepared=True)[0][0])
+    return bool(_rows(ARE_CONNECTED_SQL, {"a": a, "b": b}, prepared=True)[0][0])
 
 
 def connections_of(member_id: int) -> QuerySet[Connection]:
@@ -268,12 +280,13 @@ def _closeness_in_memory(viewer_id: int, ids: list[int]) -> dict[int, Closeness]
     # worker or a command never starts reading one for this.
     if holder.graph is None and settings.SEARCH_GRAPH != "inline":
         return None
+    with holder.using:
+        graph = holder.get()  # before the query: none, and SQL answers it all
+    if graph is None:
+        return None
     rows = _rows(CLOSENESS_EXACT_SQL, {"v": viewer_id, "ids": ids}, prepared=True)
     blocked = np.array(rows[0][3] if rows else [], dtype=np.int64)
     with holder.using:
-        graph = holder.get()
-        if graph is None:
-            return None
         mutual, third = graph.closeness_counts(viewer_id, [r[0] for r in rows], blocked=blocked)
     return {
         member_id: _closeness(viewer_id, member_id, m, first, t > 0, hidden)

@@ -260,7 +260,7 @@ class MemGraph:
     hidden_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     epoch: int = 0
     overlay_pairs: int = 0
-    # The overlay: every pair (as nodes) changed since the snapshot, connected or not now.
+    # Every pair (member ids) changed since the snapshot: connected now or not.
     _pairs: dict[tuple[int, int], bool] = field(default_factory=dict)
     _added: set[tuple[int, int]] = field(default_factory=set)  # connected, not in the CSR
     _killed: set[int] = field(default_factory=set)  # CSR positions of removed connections
@@ -380,11 +380,11 @@ class MemGraph:
 
         changed = False
         for a_id, b_id, exists in pairs:
-            a, b = self._node_or_add(a_id), self._node_or_add(b_id)
-            if self._pairs.get((a, b)) is exists:
+            if self._pairs.get((a_id, b_id)) is exists:
                 continue  # as the overlay has it already
-            self._pairs[(a, b)] = exists
+            self._pairs[(a_id, b_id)] = exists
             changed = True
+            a, b = self._node_or_add(a_id), self._node_or_add(b_id)
             ab, ba = self._base_edge(a, b), self._base_edge(b, a)
             if ab < 0:  # not in the snapshot: in the overlay while connected
                 if exists:

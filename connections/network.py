@@ -100,16 +100,18 @@ class NetworkSize:
     stale: bool
 
 
+_NETWORK_SIZE_SQL = (
+    f"SELECT ({graph.CONNECTION_COUNT_SQL}), n.member_id, n.second, n.third,"  # noqa: S608 (constants only)
+    f" n.computed_at, n.exact, n.stale_since FROM (SELECT 1) one"
+    f" LEFT JOIN {NetworkCounts._meta.db_table} n ON n.member_id = %(v)s"
+)
+
+
 def network_size(member_id: int) -> NetworkSize:
     """What a member sees: 1st degree counted live, 2nd/3rd as last computed. One
     statement written once: every network card and GET /api/v1/network/ reads it."""
-    sql = (
-        f"SELECT ({graph.CONNECTION_COUNT_SQL}), n.member_id, n.second, n.third,"  # noqa: S608 (constants only)
-        f" n.computed_at, n.exact, n.stale_since FROM (SELECT 1) one"
-        f" LEFT JOIN {NetworkCounts._meta.db_table} n ON n.member_id = %(v)s"
-    )
     with db.cursor() as cur:
-        run_prepared(cur, sql, {"v": member_id})
+        run_prepared(cur, _NETWORK_SIZE_SQL, {"v": member_id})
         first, counted, second, third, computed_at, exact, stale_since = cur.fetchone()
     if counted is None:  # never counted yet
         return NetworkSize(first, None, None, None, exact=False, stale=True)

@@ -142,10 +142,13 @@ def _hidden_sql(viewer: str, member: str) -> str:
 
 def _is_hidden(viewer_id: int, member_id: int) -> bool:
     with db.cursor() as cur:
-        run_prepared(
-            cur, f"SELECT {_hidden_sql('%(v)s', '%(m)s')}", {"v": viewer_id, "m": member_id}
-        )
+        run_prepared(cur, _is_hidden_sql(), {"v": viewer_id, "m": member_id})
         return bool(cur.fetchone()[0])
+
+
+@cache
+def _is_hidden_sql() -> str:
+    return f"SELECT {_hidden_sql('%(v)s', '%(m)s')}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from connections import graph
-from connections.models import Block
 from introductions.models import OPEN_STATES, BrokerSettings, Hop, Introduction, Outcome
 from introductions.services import CAPACITY_WINDOW, Kind, Status, broker_settings
 from profiles.models import User
@@ -158,10 +157,7 @@ def hidden_from(viewer: User) -> set[int]:
     so rendering a page of introductions costs one query, not one per row."""
     cached = getattr(viewer, "_linkup_hidden_ids", None)
     if cached is None:
-        pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
-            "blocker_id", "blocked_id"
-        )
-        cached = {i for pair in pairs for i in pair} - {viewer.pk}
+        cached = set(graph.blocked_ids(viewer.pk))
         viewer._linkup_hidden_ids = cached  # type: ignore[attr-defined]
     return cached
 

@@ -227,7 +227,8 @@ class ApiToken(models.Model):
 
     # last_used_at is stamped at most this often: a busy client must not write on every
     # request (at 3,000 active clients, once a minute was a third of all API requests).
-    TOUCH_EVERY = timedelta(minutes=15)
+    TOUCH_MINUTES = 15
+    TOUCH_EVERY = timedelta(minutes=TOUCH_MINUTES)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -44,9 +44,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.db import run_prepared
 from connections import memgraph
-from connections.models import Block
+from connections.graph import blocked_ids
 
 if TYPE_CHECKING:
     from profiles.search import MemberSearch, _Candidate
@@ -300,17 +299,7 @@ def forget() -> None:
 
 
 def _blocked(viewer_id: int) -> np.ndarray:
-    """Members blocked by or blocking the viewer, sorted. One statement written once: on
-    every search, building the ORM's query cost more than running it."""
-    blocks = Block._meta.db_table
-    with connection.cursor() as cur:
-        run_prepared(
-            cur,
-            f"SELECT blocked_id FROM {blocks} WHERE blocker_id = %(v)s"  # noqa: S608 (a table name)
-            f" UNION SELECT blocker_id FROM {blocks} WHERE blocked_id = %(v)s",
-            {"v": viewer_id},
-        )
-        return np.array(sorted(row[0] for row in cur.fetchall()), dtype=np.int64)
+    return np.array(blocked_ids(viewer_id), dtype=np.int64)
 
 
 class _Columns:
